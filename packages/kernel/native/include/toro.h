@@ -1,0 +1,56 @@
+/* The boot information the ring-0 core hands to ring 3, the Toro system-call numbers, and the per-core
+   record. Shared by core/ (ring 0, no SSE) and user/ (ring 3): plain data only. */
+#ifndef TORO_H
+#define TORO_H
+
+#include <stdint.h>
+
+#define TORO_MAX_CORES 16
+#define TORO_MAX_MEMMAP 32
+
+/* Toro's own system calls, above Linux's numbers so musl's calls never collide with them. */
+#define TORO_SYS_WAIT 0x7001      /* arg0: TSC deadline (0 = none); returns after an event or the deadline */
+
+struct toro_memmap_entry {
+  uint64_t base;
+  uint64_t length;
+  uint32_t type;                  /* E820 types: 1 RAM, 2 reserved, 3 ACPI, 4 NVS, 5 unusable */
+  uint32_t reserved;
+};
+
+struct toro_boot_info {
+  uint64_t tsc0;                  /* TSC at the guest's first instruction */
+  uint64_t tsc_hz;
+  uint64_t tsc_at_user;           /* TSC when ring 3 was entered */
+  uint64_t trace[8];              /* TSC after each ring-0 boot step (diagnostics) */
+  const char *cmdline;
+  uint32_t memmap_count;
+  struct toro_memmap_entry memmap[TORO_MAX_MEMMAP];
+  uint64_t payload_base;
+  uint64_t payload_length;        /* 0 when no app is linked in */
+  uint64_t rsdp;
+  int64_t rtc_epoch_ns;           /* wall clock at tsc0, from the CMOS RTC; 0 if unknown */
+  uint32_t core_count;
+  char cpu_vendor[16];
+  char hypervisor[16];
+  uint32_t has_rdrand, has_rdseed;
+};
+
+/* One per core: the core's own memory region, stacks and counters. The layout of the region is
+   [stack | libc mmap area | engine heap]. */
+struct toro_core {
+  uint32_t id;
+  uint32_t apic_id;
+  uint64_t region_base, region_size;
+  uint64_t stack_base, stack_size;
+  uint64_t mmap_base, mmap_size, mmap_used;
+  uint64_t heap_base, heap_size;
+  volatile uint64_t timer_irqs;
+  volatile uint64_t pending_events;   /* set by interrupt handlers, cleared by the waiter */
+  uint64_t syscalls;
+};
+
+extern struct toro_boot_info toro_boot;
+extern struct toro_core toro_cores[TORO_MAX_CORES];
+
+#endif

@@ -1,0 +1,88 @@
+/* Ring 3's entry (musl calls main): sets up this core's engine heap, runtime and context, hands JS the
+   intrinsics, runs the payload and then the event loop. Ring-3 code. */
+#include <stdio.h>
+#include <string.h>
+#include "runtime.h"
+
+static struct core_js core_js_state[1]; /* one per core; SMP adds the rest */
+
+struct core_js *this_js(void) { return &core_js_state[0]; }
+
+void heap_report_misuse(const char *what, const void *p) {
+  char buf[160];
+  snprintf(buf, sizeof buf, "toro: engine heap misuse: %s (%p)\n", what, p);
+  toro_puts(buf);
+  toro_exit(4);
+}
+
+static void *js_heap_malloc(JSMallocState *s, size_t size) {
+  if (s->malloc_size + size > s->malloc_limit) return NULL;
+  void *p = heap_alloc(s->opaque, size);
+  if (!p) return NULL;
+  s->malloc_count++;
+  s->malloc_size += heap_usable_size(p) + 8;
+  return p;
+}
+
+static void js_heap_free(JSMallocState *s, void *p) {
+  if (!p) return;
+  s->malloc_count--;
+  s->malloc_size -= heap_usable_size(p) + 8;
+  heap_free(s->opaque, p);
+}
+
+static void *js_heap_realloc(JSMallocState *s, void *p, size_t size) {
+  if (!p) return size ? js_heap_malloc(s, size) : NULL;
+  size_t old = heap_usable_size(p) + 8;
+  if (size == 0) {
+    js_heap_free(s, p);
+    return NULL;
+  }
+  if (s->malloc_size + size - old > s->malloc_limit) return NULL;
+  void *q = heap_realloc(s->opaque, p, size);
+  if (!q) return NULL;
+  s->malloc_size += heap_usable_size(q) + 8 - old;
+  return q;
+}
+
+static const JSMallocFunctions heap_functions = {
+    js_heap_malloc, js_heap_free, js_heap_realloc, heap_usable_size,
+};
+
+static JSModuleDef *no_imports(JSContext *ctx, const char *name, void *opaque) {
+  JS_ThrowReferenceError(ctx, "cannot import '%s': a Toro image holds one bundled module (link-image bundles every import)", name);
+  return NULL;
+}
+
+uint64_t main_tsc, step_tsc[4];
+static inline uint64_t tsc(void) { uint32_t lo, hi; __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); return ((uint64_t)hi << 32) | lo; }
+
+int main(void) {
+  __asm__ volatile("rdtsc; shl $32, %%rdx; or %%rdx, %%rax" : "=a"(main_tsc)::"rdx");
+  struct core_js *js = this_js();
+  js->core = &toro_cores[0];
+  heap_init(&js->heap, js->core->heap_base, js->core->heap_size);
+  js->rt = JS_NewRuntime2(&heap_functions, &js->heap);
+  if (!js->rt) {
+    toro_puts("toro: cannot create the JS runtime: out of memory\n");
+    toro_exit(2);
+  }
+  step_tsc[0] = tsc();
+  JS_SetMaxStackSize(js->rt, js->core->stack_size - (256u << 10));
+  JS_SetModuleLoaderFunc(js->rt, NULL, no_imports, NULL);
+  JS_SetHostPromiseRejectionTracker(js->rt, loop_track_rejection, js);
+  js->ctx = JS_NewContext(js->rt);
+  if (!js->ctx) {
+    toro_puts("toro: cannot create the JS context: out of memory\n");
+    toro_exit(2);
+  }
+  step_tsc[1] = tsc();
+  js->timer_handler = JS_UNDEFINED;
+  js->error_handler = JS_UNDEFINED;
+  js->intrinsics = intrinsics_create(js);
+  JSValue global = JS_GetGlobalObject(js->ctx);
+  JS_SetPropertyStr(js->ctx, global, "__toro", JS_DupValue(js->ctx, js->intrinsics));
+  JS_FreeValue(js->ctx, global);
+  payload_run(js);
+  loop_run(js);
+}
