@@ -5,6 +5,8 @@ import { defineConfig } from "vitest/config";
 // except image tests, which boot the built kernel.
 export default defineConfig({
   resolve: { conditions: ["toro-source"] },
+  // Vitest runs tests in the SSR environment, which takes its conditions from here.
+  ssr: { resolve: { conditions: ["toro-source"] } },
   test: {
     root: fileURLToPath(new URL("../..", import.meta.url)),
     include: ["packages/*/src/**/*.test.ts", "apps/*/**/*.test.ts", "tooling/*/src/**/*.test.ts"],
