@@ -83,6 +83,8 @@ int main(void) {
   JSValue global = JS_GetGlobalObject(js->ctx);
   JS_SetPropertyStr(js->ctx, global, "__toro", JS_DupValue(js->ctx, js->intrinsics));
   JS_FreeValue(js->ctx, global);
+  /* A deliberate CPU exception, so tests can check the core's crash report end to end. */
+  if (toro_boot.cmdline && strstr(toro_boot.cmdline, "toro.selftest=page-fault")) *(volatile int *)0x7ff000000000ull = 1;
   payload_run(js);
   loop_run(js);
 }

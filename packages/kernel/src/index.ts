@@ -1,0 +1,18 @@
+// Public entry of @toro/kernel: the typed face of the hardware (interface, in-image implementation,
+// fake for tests) and the shared error base. Re-exports only: no side effects, and nothing from the
+// runtime globals (that is the "./runtime" entry, which the linker bundles separately).
+export { ToroError } from "./errors.js";
+export {
+  bootCommandLine,
+  exit,
+  hardware,
+  memoryRegionType,
+  type BootTimes,
+  type CpuInfo,
+  type Hardware,
+  type HeapStats,
+  type MemoryRegion,
+  type MemoryRegionType,
+} from "./hardware.js";
+export { createFakeHardware, FakeExit, type ConsoleWrite, type FakeHardware, type FakeHardwareOptions } from "./fake-hardware.js";
+export { parseBootCommandLine, type BootCommandLine } from "./boot-command-line.js";
