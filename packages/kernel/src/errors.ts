@@ -34,6 +34,10 @@ export class ToroError extends Error {
   constructor(code: string, message: string, options?: { cause?: unknown; hint?: string }) {
     super(message, options && "cause" in options ? { cause: options.cause } : undefined);
     this.name = "ToroError";
+    // QuickJS 2021-03-27 ignores Error's `cause` option: set it here so it exists in the image too.
+    if (options && "cause" in options && !("cause" in this)) {
+      Object.defineProperty(this, "cause", { value: options.cause, writable: true, configurable: true });
+    }
     this.code = code;
     if (options?.hint !== undefined) this.hint = options.hint;
   }

@@ -36,7 +36,9 @@ const DEFAULT_OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2020,
   module: ts.ModuleKind.ESNext,
   moduleResolution: ts.ModuleResolutionKind.Bundler,
-  lib: ["lib.es2020.d.ts"],
+  // ES2020 is what QuickJS 2021-03-27 runs; Error's `cause` option is typed too (the engine ignores
+  // it, and ToroError sets `cause` itself).
+  lib: ["lib.es2020.d.ts", "lib.es2022.error.d.ts"],
   types: [],
   skipLibCheck: true,
   isolatedModules: true,
