@@ -22,7 +22,13 @@ describe("buildQemuArgs", () => {
       "-display", "none",
       "-serial", "stdio",
       "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+      "-global", "virtio-mmio.force-legacy=false",
     ]);
+  });
+
+  it("asks for virtio-mmio version 2 on microvm only", () => {
+    expect(valuesOf(buildQemuArgs({ image: "a", accel: "tcg" }), "-global")).toEqual(["virtio-mmio.force-legacy=false"]);
+    expect(valuesOf(buildQemuArgs({ image: "a", accel: "tcg", machine: "q35" }), "-global")).toEqual([]);
   });
 
   it("uses the host CPU without IA32_ARCH_CAPABILITIES under KVM, and max under TCG", () => {

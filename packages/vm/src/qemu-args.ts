@@ -65,6 +65,9 @@ export function buildQemuArgs(options: QemuArgsOptions): string[] {
     args.push("-append", options.cmdline);
   }
   const virtioSuffix = machine === "microvm" ? "device" : "pci";
+  // QEMU's virtio-mmio transport defaults to the legacy (version 1) register layout; Toro drives
+  // version 2 only (virtio 1.2 §4.2.2), as Firecracker offers.
+  if (machine === "microvm") args.push("-global", "virtio-mmio.force-legacy=false");
 
   const ports = options.ports ?? [];
   if (ports.length > 0 || options.network === true) {

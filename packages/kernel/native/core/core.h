@@ -36,12 +36,21 @@ void trap_init(void);
 void trap_dispatch(struct trap_frame *f);
 int64_t syscall_dispatch(struct trap_frame *f);
 
+/* paging.c */
+int64_t paging_map_device(uint64_t base, uint64_t length);
+
+/* irq.c */
+void irq_interrupt(uint64_t vector);
+int64_t irq_route_ioapic(uint64_t ioapic, uint64_t pin, uint64_t config);
+int64_t irq_done(uint64_t vector);
+
 /* main.c */
 __attribute__((noreturn)) void core_exit(int code);
 struct toro_core *this_core(void);
 
 /* entry.S */
 extern uint64_t isr_table[];
+extern char irq_stubs[];
 extern char syscall_trampoline[];
 __attribute__((noreturn)) void enter_user(uint64_t rip, uint64_t rsp);
 

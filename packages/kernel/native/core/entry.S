@@ -22,6 +22,19 @@ isr_\n:
         ISR 32, 0
         ISR 255, 0
 
+/* Device interrupt vectors 48..239: 16-byte stubs, so stub(v) = irq_stubs + (v - 48) * 16. */
+        .balign 16
+        .globl irq_stubs
+irq_stubs:
+        .set vec, 48
+        .rept 192
+        .balign 16
+        pushq $0
+        pushq $vec
+        jmp isr_common
+        .set vec, vec + 1
+        .endr
+
 isr_common:
         pushq %rax
         pushq %rbx

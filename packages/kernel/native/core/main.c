@@ -14,6 +14,7 @@ struct hvm_memmap_entry { uint64_t addr, size; uint32_t type, reserved; };
 #define PVH_MAGIC 0x336ec578
 #define STACK_SIZE (2u << 20)
 #define MMAP_SIZE (4u << 20)
+#define DMA_SIZE (16u << 20)
 #define AT_NULL 0
 #define AT_PAGESZ 6
 #define AT_RANDOM 25
@@ -94,7 +95,7 @@ static void carve_region(struct toro_core *core) {
     if (s < floor) s = floor;
     if (end > s && end - s > best_len) { best = s; best_len = end - s; }
   }
-  if (best_len < STACK_SIZE + MMAP_SIZE + (4u << 20))
+  if (best_len < STACK_SIZE + MMAP_SIZE + DMA_SIZE + (4u << 20))
     panic("not enough memory for the engine: give the VM more (e.g. run-image --memory 128M)");
   core->region_base = best;
   core->region_size = best_len;
@@ -102,7 +103,9 @@ static void carve_region(struct toro_core *core) {
   core->stack_size = STACK_SIZE;
   core->mmap_base = best + STACK_SIZE;
   core->mmap_size = MMAP_SIZE;
-  core->heap_base = core->mmap_base + MMAP_SIZE;
+  core->dma_base = core->mmap_base + MMAP_SIZE;
+  core->dma_size = DMA_SIZE;
+  core->heap_base = core->dma_base + DMA_SIZE;
   core->heap_size = best + best_len - core->heap_base;
 }
 

@@ -44,9 +44,9 @@ static int64_t sys_wait(uint64_t deadline) {
   /* Interrupts are off here (#UD is an interrupt gate). An event that arrived before this point is in
      pending_events; `sti; hlt` is atomic (the STI shadow), so one arriving after cannot be missed. */
   for (;;) {
-    if (c->pending_events) {
+    if (c->pending_events) { /* any event: let ring 3 look (a stale timer tick costs one extra pass) */
       c->pending_events = 0;
-      if (!deadline || rdtsc() >= deadline) return 1;
+      return 1;
     }
     if (deadline && rdtsc() >= deadline) return 0;
     if (deadline) apic_arm(deadline);
@@ -100,6 +100,20 @@ int64_t syscall_dispatch(struct trap_frame *f) {
   }
   case 60: case 231: sys_exit(a0);       /* exit, exit_group */
   case TORO_SYS_WAIT: return sys_wait(a0);
+  case TORO_SYS_IO_IN:
+    if (a1 == 1) return inb((uint16_t)a0);
+    if (a1 == 2) { uint16_t v; __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"((uint16_t)a0)); return v; }
+    if (a1 == 4) { uint32_t v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"((uint16_t)a0)); return v; }
+    return -EINVAL;
+  case TORO_SYS_IO_OUT:
+    if (a1 == 1) outb((uint16_t)a0, (uint8_t)a2);
+    else if (a1 == 2) __asm__ volatile("outw %0, %1" ::"a"((uint16_t)a2), "Nd"((uint16_t)a0));
+    else if (a1 == 4) outl((uint16_t)a0, (uint32_t)a2);
+    else return -EINVAL;
+    return 0;
+  case TORO_SYS_MAP: return paging_map_device(a0, a1);
+  case TORO_SYS_IOAPIC_ROUTE: return irq_route_ioapic(a0, a1, a2);
+  case TORO_SYS_IRQ_DONE: return irq_done(a0);
   default:
     kputs("toro: unsupported system call ");
     kputdec(f->rax);

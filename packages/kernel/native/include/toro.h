@@ -10,6 +10,16 @@
 
 /* Toro's own system calls, above Linux's numbers so musl's calls never collide with them. */
 #define TORO_SYS_WAIT 0x7001      /* arg0: TSC deadline (0 = none); returns after an event or the deadline */
+#define TORO_SYS_IO_IN 0x7002     /* port, size (1/2/4) -> value */
+#define TORO_SYS_IO_OUT 0x7003    /* port, size, value */
+#define TORO_SYS_MAP 0x7004       /* base, length: identity-map device space above 4 GiB (uncached) */
+#define TORO_SYS_IOAPIC_ROUTE 0x7005 /* ioapic address, pin, vector | IRQ_LEVEL | IRQ_ACTIVE_LOW */
+#define TORO_SYS_IRQ_DONE 0x7006  /* vector: the handler ran; unmask its level-triggered line */
+
+#define IRQ_LEVEL (1u << 8)
+#define IRQ_ACTIVE_LOW (1u << 9)
+#define IRQ_FIRST_VECTOR 48
+#define IRQ_LAST_VECTOR 239
 
 struct toro_memmap_entry {
   uint64_t base;
@@ -37,7 +47,7 @@ struct toro_boot_info {
 };
 
 /* One per core: the core's own memory region, stacks and counters. The layout of the region is
-   [stack | libc mmap area | engine heap]. */
+   [stack | libc mmap area | DMA region | engine heap]. */
 struct toro_core {
   uint32_t id;
   uint32_t apic_id;
@@ -47,6 +57,9 @@ struct toro_core {
   uint64_t heap_base, heap_size;
   volatile uint64_t timer_irqs;
   volatile uint64_t pending_events;   /* set by interrupt handlers, cleared by the waiter */
+  volatile uint64_t irq_pending[4];   /* one bit per vector that fired; ring 3 takes them with xchg */
+  uint64_t irq_count;
+  uint64_t dma_base, dma_size;
   uint64_t syscalls;
 };
 

@@ -165,5 +165,6 @@ JSValue intrinsics_create(struct core_js *js) {
   JS_SetPropertyStr(ctx, o, "appStartMs", JS_NewFloat64(ctx, 0));
   JS_SetPropertyStr(ctx, o, "cpu", cpu_info(ctx, js));
   JS_SetPropertyStr(ctx, o, "bootTrace", boot_trace(ctx, js));
+  JS_SetPropertyStr(ctx, o, "hw", hw_create(js));
   return o;
 }

@@ -87,11 +87,44 @@ static int natural_exit_code(JSContext *ctx) {
   return code & 0xff;
 }
 
+/* Runs the JS handler of every vector that fired since the last pass; returns how many ran. */
+static int dispatch_irqs(struct core_js *js) {
+  int ran = 0;
+  for (int w = 0; w < 4; w++) {
+    uint64_t bits = __atomic_exchange_n(&js->core->irq_pending[w], 0, __ATOMIC_SEQ_CST);
+    while (bits) {
+      int vector = w * 64 + __builtin_ctzll(bits);
+      bits &= bits - 1;
+      JSValue fn = js->irq_handlers[vector];
+      if (JS_IsFunction(js->ctx, fn)) {
+        JSValue r = JS_Call(js->ctx, fn, JS_UNDEFINED, 0, NULL);
+        if (JS_IsException(r)) loop_fatal(js, JS_GetException(js->ctx), "uncaughtException");
+        JS_FreeValue(js->ctx, r);
+        drain_jobs(js);
+        ran++;
+      }
+      toro_syscall1(TORO_SYS_IRQ_DONE, vector);
+    }
+  }
+  return ran;
+}
+
+static int irq_pending(struct core_js *js) {
+  for (int w = 0; w < 4; w++)
+    if (__atomic_load_n(&js->core->irq_pending[w], __ATOMIC_SEQ_CST)) return 1;
+  return 0;
+}
+
 void loop_run(struct core_js *js) {
   JSContext *ctx = js->ctx;
   for (;;) {
     drain_jobs(js);
-    if (!JS_IsFunction(ctx, js->timer_handler)) break;
+    if (dispatch_irqs(js)) continue;
+    if (!JS_IsFunction(ctx, js->timer_handler)) {
+      if (js->irq_handler_count == 0) break;
+      toro_syscall1(TORO_SYS_WAIT, 0);
+      continue;
+    }
     JSValue now = JS_NewFloat64(ctx, toro_now_ms());
     JSValue r = JS_Call(ctx, js->timer_handler, JS_UNDEFINED, 1, &now);
     if (JS_IsException(r)) loop_fatal(js, JS_GetException(ctx), "uncaughtException");
@@ -99,7 +132,12 @@ void loop_run(struct core_js *js) {
     JS_ToFloat64(ctx, &next, r);
     JS_FreeValue(ctx, r);
     if (next == 0) continue;
-    if (next < 0) break;
+    if (irq_pending(js)) continue;
+    if (next < 0) {
+      if (js->irq_handler_count == 0) break;
+      toro_syscall1(TORO_SYS_WAIT, 0); /* devices keep us alive: sleep until one interrupts */
+      continue;
+    }
     toro_syscall1(TORO_SYS_WAIT, (long)toro_ms_to_tsc(next));
   }
   toro_exit(natural_exit_code(ctx));

@@ -2,6 +2,7 @@
    intrinsics, runs the payload and then the event loop. Ring-3 code. */
 #include <stdio.h>
 #include <string.h>
+#include "acpi.h"
 #include "runtime.h"
 
 static struct core_js core_js_state[1]; /* one per core; SMP adds the rest */
@@ -61,6 +62,7 @@ int main(void) {
   __asm__ volatile("rdtsc; shl $32, %%rdx; or %%rdx, %%rax" : "=a"(main_tsc)::"rdx");
   struct core_js *js = this_js();
   js->core = &toro_cores[0];
+  acpi_init();
   heap_init(&js->heap, js->core->heap_base, js->core->heap_size);
   js->rt = JS_NewRuntime2(&heap_functions, &js->heap);
   if (!js->rt) {

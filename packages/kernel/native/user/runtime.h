@@ -16,6 +16,8 @@ struct core_js {
   JSValue intrinsics;
   JSValue timer_handler;   /* (nowMs) => 0 | deadline | -1 */
   JSValue error_handler;   /* (err, kind) => void */
+  JSValue irq_handlers[256];
+  int irq_handler_count;
   int rejection_count;
   JSValue rejected_promises[MAX_PENDING_REJECTIONS];
   JSValue rejection_reasons[MAX_PENDING_REJECTIONS];
@@ -25,6 +27,7 @@ struct core_js *this_js(void);
 
 /* sys.c */
 long toro_syscall1(long nr, long a0);
+long toro_syscall3(long nr, long a0, long a1, long a2);
 double toro_now_ms(void);
 uint64_t toro_ms_to_tsc(double ms);
 __attribute__((noreturn)) void toro_exit(int code);
@@ -33,6 +36,9 @@ void toro_puts(const char *s);
 
 /* intrinsics.c */
 JSValue intrinsics_create(struct core_js *js);
+
+/* hw.c */
+JSValue hw_create(struct core_js *js);
 
 /* loop.c */
 void loop_track_rejection(JSContext *ctx, JSValueConst promise, JSValueConst reason, JS_BOOL is_handled, void *opaque);

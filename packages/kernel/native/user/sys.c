@@ -10,6 +10,12 @@ long toro_syscall1(long nr, long a0) {
   return ret;
 }
 
+long toro_syscall3(long nr, long a0, long a1, long a2) {
+  long ret;
+  __asm__ volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a0), "S"(a1), "d"(a2) : "rcx", "r11", "memory");
+  return ret;
+}
+
 static inline uint64_t rdtsc(void) {
   uint32_t lo, hi;
   __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
