@@ -99,6 +99,12 @@ int64_t syscall_dispatch(struct trap_frame *f) {
     return 0;
   }
   case 60: case 231: sys_exit(a0);       /* exit, exit_group */
+  case 200: case 234:                    /* tkill, tgkill: musl's abort() raising SIGABRT */
+    if ((f->rax == 200 ? a1 : a2) == 6) {
+      kputs("toro: abort() in ring 3 (an engine or libc assertion failed, see above)\n");
+      core_exit(134);
+    }
+    return 0;
   case TORO_SYS_WAIT: return sys_wait(a0);
   case TORO_SYS_IO_IN:
     if (a1 == 1) return inb((uint16_t)a0);

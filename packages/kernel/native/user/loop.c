@@ -95,13 +95,17 @@ static int dispatch_irqs(struct core_js *js) {
     while (bits) {
       int vector = w * 64 + __builtin_ctzll(bits);
       bits &= bits - 1;
-      JSValue fn = js->irq_handlers[vector];
+      /* A handler may replace or remove itself: hold a reference across the call. */
+      JSValue fn = JS_DupValue(js->ctx, js->irq_handlers[vector]);
       if (JS_IsFunction(js->ctx, fn)) {
         JSValue r = JS_Call(js->ctx, fn, JS_UNDEFINED, 0, NULL);
+        JS_FreeValue(js->ctx, fn);
         if (JS_IsException(r)) loop_fatal(js, JS_GetException(js->ctx), "uncaughtException");
         JS_FreeValue(js->ctx, r);
         drain_jobs(js);
         ran++;
+      } else {
+        JS_FreeValue(js->ctx, fn);
       }
       toro_syscall1(TORO_SYS_IRQ_DONE, vector);
     }
