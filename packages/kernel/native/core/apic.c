@@ -87,3 +87,14 @@ void apic_disarm(void) {
 }
 
 void apic_eoi(void) { apic_write(APIC_EOI, 0); }
+
+void apic_send_ipi(uint32_t apic_id, uint32_t low) {
+  if (x2apic) {
+    wrmsr(0x830, ((uint64_t)apic_id << 32) | low);
+    return;
+  }
+  for (int i = 0; i < 100000 && (apic_read(0x300) & (1u << 12)); i++) {
+  } /* previous IPI still being delivered */
+  apic_write(0x310, apic_id << 24);
+  apic_write(0x300, low);
+}

@@ -53,6 +53,77 @@ long_mode:
         hlt
         jmp 1b
 
+/* Application processors start here (SIPI vector -> 0x8000, real mode). smp.c copies
+   [ap_trampoline, ap_trampoline_end) to TRAMPOLINE_BASE, so addresses inside it are computed
+   relative to that base. Real mode -> protected mode (boot GDT, 32-bit code at 0x38) -> long mode with
+   the boot page tables -> ap_long in the kernel proper. */
+        .section .rodata.trampoline, "a"
+        .code16
+        .globl ap_trampoline, ap_trampoline_end
+ap_trampoline:
+        cli
+        cld
+        xorw %ax, %ax
+        movw %ax, %ds
+        lgdtl TRAMPOLINE_BASE + (ap_gdt_ptr - ap_trampoline)
+        movl %cr0, %eax
+        orl $CR0_PE, %eax
+        movl %eax, %cr0
+        ljmpl $0x38, $(TRAMPOLINE_BASE + (ap_prot - ap_trampoline))
+        .code32
+ap_prot:
+        movl $KERNEL_DS, %eax
+        movl %eax, %ds
+        movl %eax, %es
+        movl %eax, %ss
+        movl %cr4, %eax
+        orl $(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT), %eax
+        movl %eax, %cr4
+        movl $boot_pml4, %eax
+        movl %eax, %cr3
+        movl $MSR_EFER, %ecx
+        rdmsr
+        orl $EFER_LME, %eax
+        wrmsr
+        movl %cr0, %eax
+        andl $~CR0_EM, %eax
+        orl $(CR0_PG | CR0_PE | CR0_MP | CR0_NE | CR0_WP), %eax
+        movl %eax, %cr0
+        ljmpl $KERNEL_CS, $ap_long
+        .balign 8
+ap_gdt_ptr:
+        .word boot_gdt_end - boot_gdt - 1
+        .long boot_gdt
+ap_trampoline_end:
+
+        .section .text.core, "ax"
+        .code64
+/* Finds this AP's index from its initial APIC id (CPUID 1) in smp_apic_ids, takes its stack. */
+ap_long:
+        movl $KERNEL_DS, %eax
+        movl %eax, %ds
+        movl %eax, %es
+        movl %eax, %ss
+        movl $1, %eax
+        cpuid
+        shrl $24, %ebx
+        xorl %ecx, %ecx
+1:      cmpl smp_apic_ids(,%rcx,4), %ebx
+        je 2f
+        incl %ecx
+        cmpl $TORO_MAX_CORES_ASM, %ecx
+        jb 1b
+3:      cli
+        hlt
+        jmp 3b
+2:      movq smp_stack_tops(,%rcx,8), %rsp
+        testq %rsp, %rsp
+        jz 3b
+        movl %ecx, %edi
+        xorl %ebp, %ebp
+        call ap_main
+        jmp 3b
+
 /* Identity map of the first 4 GiB with 2 MiB pages, built at assembly time. The top GiB holds the
    LAPIC, IOAPIC and virtio-mmio windows: map it uncached. Pages are user-accessible for now. */
         .section .data.pagetables, "aw"
@@ -89,6 +160,9 @@ boot_gdt:
         .quad 0x00cf92000000ffff     /* 0x10 kernel data */
         .quad 0x00cff2000000ffff     /* 0x18 user data (DPL 3) */
         .quad 0x00affa000000ffff     /* 0x20 user code, 64-bit (DPL 3) */
+        .quad 0                      /* 0x28 the TSS slot in each core's own GDT */
+        .quad 0
+        .quad 0x00cf9a000000ffff     /* 0x38 32-bit code, for the AP trampoline only */
 boot_gdt_end:
 boot_gdt_ptr:
         .word boot_gdt_end - boot_gdt - 1

@@ -25,7 +25,11 @@ static void wait_fifo_empty(void) {
     if (inb(COM1 + UART_LSR) & LSR_THRE) return;
 }
 
+static volatile uint32_t console_lock;
+
+/* One caller at a time, so lines from different cores do not interleave mid-write. */
 void console_write(const char *s, size_t n) {
+  spin_lock(&console_lock);
   while (n > 0) {
     size_t burst = n < FIFO_DEPTH ? n : FIFO_DEPTH;
     wait_fifo_empty();
@@ -35,6 +39,7 @@ void console_write(const char *s, size_t n) {
     s += burst;
     n -= burst;
   }
+  spin_unlock(&console_lock);
 }
 
 void kputs(const char *s) {

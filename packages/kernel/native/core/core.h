@@ -44,6 +44,12 @@ void irq_interrupt(uint64_t vector);
 int64_t irq_route_ioapic(uint64_t ioapic, uint64_t pin, uint64_t config);
 int64_t irq_done(uint64_t vector);
 
+/* smp.c */
+int64_t smp_prepare(uint64_t count, const uint32_t *apic_ids);
+int64_t smp_start(void);
+int64_t smp_doorbell(uint64_t core);
+void apic_send_ipi(uint32_t apic_id, uint32_t low);
+
 /* main.c */
 __attribute__((noreturn)) void core_exit(int code);
 struct toro_core *this_core(void);
@@ -56,6 +62,12 @@ __attribute__((noreturn)) void enter_user(uint64_t rip, uint64_t rsp);
 
 #define VEC_TIMER 32
 #define VEC_SPURIOUS 255
+
+/* Ring 0 runs with interrupts off, so a plain test-and-set lock cannot deadlock against a handler. */
+static inline void spin_lock(volatile uint32_t *l) {
+  while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE)) __asm__ volatile("pause");
+}
+static inline void spin_unlock(volatile uint32_t *l) { __atomic_store_n(l, 0, __ATOMIC_RELEASE); }
 
 static inline void *kmemset(void *d, int c, size_t n) {
   __asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");

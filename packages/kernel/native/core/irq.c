@@ -18,14 +18,22 @@ struct irq_route {
 
 static struct irq_route routes[TORO_MAX_CORES][256];
 
+/* IOREGSEL/IOWIN is a two-step access shared by every core. */
+static volatile uint32_t ioapic_lock;
+
 static void ioapic_write(uint64_t base, uint32_t reg, uint32_t v) {
+  spin_lock(&ioapic_lock);
   *(volatile uint32_t *)(base + IOREGSEL) = reg;
   *(volatile uint32_t *)(base + IOWIN) = v;
+  spin_unlock(&ioapic_lock);
 }
 
 static uint32_t ioapic_read(uint64_t base, uint32_t reg) {
+  spin_lock(&ioapic_lock);
   *(volatile uint32_t *)(base + IOREGSEL) = reg;
-  return *(volatile uint32_t *)(base + IOWIN);
+  uint32_t v = *(volatile uint32_t *)(base + IOWIN);
+  spin_unlock(&ioapic_lock);
+  return v;
 }
 
 void irq_interrupt(uint64_t vector) {

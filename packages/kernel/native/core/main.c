@@ -26,7 +26,7 @@ extern uint64_t boot_start_info;
 extern char __image_start[], __payload_start[];
 extern char _start[];
 
-struct toro_core *this_core(void) { return &toro_cores[0]; } /* one core until SMP lands */
+struct toro_core *this_core(void) { return toro_this_core(); }
 
 __attribute__((noreturn)) void core_exit(int code) {
   /* QEMU's isa-debug-exit turns this into process status (code << 1) | 1. */
@@ -83,7 +83,7 @@ static void find_payload(void) {
     toro_boot.payload_length = *(const uint32_t *)(p + 12);
 }
 
-/* The core's region: the largest RAM range above the payload. */
+/* Core 0's region: the largest RAM range above the payload (split among cores later, smp.c). */
 static void carve_region(struct toro_core *core) {
   uint64_t floor = (toro_boot.payload_base + toro_boot.payload_length + 0x1fffff) & ~0x1fffffull;
   uint64_t best = 0, best_len = 0;
@@ -107,6 +107,9 @@ static void carve_region(struct toro_core *core) {
   core->dma_size = DMA_SIZE;
   core->heap_base = core->dma_base + DMA_SIZE;
   core->heap_size = best + best_len - core->heap_base;
+  /* Channels between cores: the top of core 0's region, carved before any heap exists. */
+  core->heap_size -= TORO_SHARED_SIZE;
+  toro_boot.shared_base = core->heap_base + core->heap_size;
 }
 
 /* The initial ring-3 stack musl's _start expects: argc, argv, envp, auxv. */
@@ -130,7 +133,9 @@ static uint64_t build_user_stack(struct toro_core *core) {
 
 void core_main(void) {
   struct toro_core *core = &toro_cores[0];
+  core->self = core;
   core->id = 0;
+  wrmsr(MSR_GS_BASE, (uint64_t)core);
   toro_boot.tsc0 = boot_tsc0;
   toro_boot.core_count = 1;
   console_init();
@@ -150,5 +155,7 @@ void core_main(void) {
   carve_region(core);
   uint64_t sp = build_user_stack(core);
   toro_boot.tsc_at_user = rdtsc();
+  core->boot_tsc = toro_boot.tsc_at_user;
+  core->online = 1;
   enter_user((uint64_t)_start, sp);
 }

@@ -83,6 +83,7 @@ int64_t syscall_dispatch(struct trap_frame *f) {
   case 158:                              /* arch_prctl */
     if (a0 != ARCH_SET_FS) return -EINVAL;
     wrmsr(MSR_FS_BASE, a1);
+    if (this_core()->id == 0) toro_boot.user_fs_base = a1; /* the other cores share musl's thread pointer */
     return 0;
   case 218: return 1;                    /* set_tid_address */
   case 228: {                            /* clock_gettime */
@@ -119,6 +120,9 @@ int64_t syscall_dispatch(struct trap_frame *f) {
     return 0;
   case TORO_SYS_MAP: return paging_map_device(a0, a1);
   case TORO_SYS_IOAPIC_ROUTE: return irq_route_ioapic(a0, a1, a2);
+  case TORO_SYS_SMP_PREPARE: return smp_prepare(a0, (const uint32_t *)a1);
+  case TORO_SYS_SMP_START: return smp_start();
+  case TORO_SYS_DOORBELL: return smp_doorbell(a0);
   case TORO_SYS_IRQ_DONE: return irq_done(a0);
   default:
     kputs("toro: unsupported system call ");

@@ -50,7 +50,7 @@ void trap_init(void) {
     for (int v = 0; v < 32; v++) set_gate(v, isr_table[v], v == 6 ? 1 : (v == 8 || v == 2 || v == 18) ? 2 : 0);
     set_gate(VEC_TIMER, isr_table[32], 0);
     set_gate(VEC_SPURIOUS, isr_table[33], 0);
-    for (int v = IRQ_FIRST_VECTOR; v <= IRQ_LAST_VECTOR; v++)
+    for (int v = IRQ_FIRST_VECTOR; v <= DOORBELL_VECTOR; v++)
       set_gate(v, (uint64_t)irq_stubs + (uint64_t)(v - IRQ_FIRST_VECTOR) * 16, 0);
   }
   struct tss *t = &tss[id];
@@ -126,7 +126,7 @@ void trap_dispatch(struct trap_frame *f) {
     return;
   }
   if (v == VEC_SPURIOUS) return;
-  if (v >= IRQ_FIRST_VECTOR && v <= IRQ_LAST_VECTOR) {
+  if (v >= IRQ_FIRST_VECTOR && v <= DOORBELL_VECTOR) {
     irq_interrupt(v);
     return;
   }

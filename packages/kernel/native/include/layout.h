@@ -30,6 +30,8 @@
 #define PTE_PS  0x80
 
 #define BOOT_STACK_SIZE 16384
+#define TRAMPOLINE_BASE 0x8000
+#define TORO_MAX_CORES_ASM 16   /* keep equal to TORO_MAX_CORES */
 #define IST_STACK_SIZE 16384
 
 #endif

@@ -16,10 +16,15 @@
 #define TORO_SYS_IOAPIC_ROUTE 0x7005 /* ioapic address, pin, vector | IRQ_LEVEL | IRQ_ACTIVE_LOW */
 #define TORO_SYS_IRQ_DONE 0x7006  /* vector: the handler ran; unmask its level-triggered line */
 
+#define TORO_SYS_SMP_PREPARE 0x7007 /* count, apic id array: carve per-core regions; returns cores kept */
+#define TORO_SYS_SMP_START 0x7008 /* start the prepared application processors (asynchronous) */
+#define TORO_SYS_DOORBELL 0x7009  /* core index: send it the doorbell interrupt */
+
 #define IRQ_LEVEL (1u << 8)
 #define IRQ_ACTIVE_LOW (1u << 9)
 #define IRQ_FIRST_VECTOR 48
-#define IRQ_LAST_VECTOR 239
+#define IRQ_LAST_VECTOR 238
+#define DOORBELL_VECTOR 239          /* cross-core wake-up; handled like a device vector */
 
 struct toro_memmap_entry {
   uint64_t base;
@@ -44,11 +49,14 @@ struct toro_boot_info {
   char cpu_vendor[16];
   char hypervisor[16];
   uint32_t has_rdrand, has_rdseed;
+  uint64_t shared_base;           /* TORO_SHARED_SIZE bytes, zeroed, for cross-core channels */
+  uint64_t user_fs_base;          /* core 0's thread pointer (musl TLS), shared by every core */
 };
 
 /* One per core: the core's own memory region, stacks and counters. The layout of the region is
    [stack | libc mmap area | DMA region | engine heap]. */
 struct toro_core {
+  struct toro_core *self;             /* %gs:0 on this core (ring 0 and ring 3 alike) */
   uint32_t id;
   uint32_t apic_id;
   uint64_t region_base, region_size;
@@ -61,7 +69,18 @@ struct toro_core {
   uint64_t irq_count;
   uint64_t dma_base, dma_size;
   uint64_t syscalls;
+  uint64_t boot_tsc;                  /* when this core reached ring 3 */
+  volatile uint32_t online;
 };
+
+/* Memory every core can reach, for channels between cores (lock-free rings live here). */
+#define TORO_SHARED_SIZE (1u << 20)
+
+static inline struct toro_core *toro_this_core(void) {
+  struct toro_core *c;
+  __asm__ volatile("mov %%gs:0, %0" : "=r"(c));
+  return c;
+}
 
 extern struct toro_boot_info toro_boot;
 extern struct toro_core toro_cores[TORO_MAX_CORES];

@@ -48,7 +48,8 @@ static int check_physical(JSContext *ctx, uint64_t base, uint64_t length) {
     JS_ThrowRangeError(ctx, "physical range 0x%llx+0x%llx is empty or beyond 512 GiB", (unsigned long long)base, (unsigned long long)length);
     return -1;
   }
-  int in_dma = base >= core->dma_base && end <= core->dma_base + core->dma_size;
+  int in_dma = (base >= core->dma_base && end <= core->dma_base + core->dma_size) ||
+               (base >= toro_boot.shared_base && end <= toro_boot.shared_base + TORO_SHARED_SIZE);
   if (!in_dma && end > (1u << 20) && overlaps_ram_above_1m(base, end)) {
     JS_ThrowRangeError(ctx, "physical range 0x%llx+0x%llx is kernel RAM, not device space or this core's DMA region",
                        (unsigned long long)base, (unsigned long long)length);
@@ -154,7 +155,9 @@ static JSValue hw_msi_message(JSContext *ctx, JSValueConst this_val, int argc, J
 static JSValue hw_set_irq_handler(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
   uint32_t vector;
   struct core_js *js = this_js();
-  if (argc < 2 || get_vector(ctx, argv[0], &vector)) return JS_EXCEPTION;
+  if (argc < 2) return JS_ThrowTypeError(ctx, "setIrqHandler(vector, fn | null)");
+  if (JS_ToUint32(ctx, &vector, argv[0])) return JS_EXCEPTION;
+  if (vector != DOORBELL_VECTOR && get_vector(ctx, argv[0], &vector)) return JS_EXCEPTION;
   if (!JS_IsNull(argv[1]) && !JS_IsUndefined(argv[1]) && !JS_IsFunction(ctx, argv[1]))
     return JS_ThrowTypeError(ctx, "setIrqHandler(vector, fn | null)");
   JSValue *slot = &js->irq_handlers[vector];
@@ -165,7 +168,23 @@ static JSValue hw_set_irq_handler(JSContext *ctx, JSValueConst this_val, int arg
   return JS_UNDEFINED;
 }
 
+static JSValue hw_doorbell(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+  uint32_t core;
+  if (argc < 1 || JS_ToUint32(ctx, &core, argv[0])) return JS_EXCEPTION;
+  if (core >= toro_boot.core_count) return JS_ThrowRangeError(ctx, "doorbell(core): core %u does not exist (%u cores)", core, toro_boot.core_count);
+  if (toro_syscall1(TORO_SYS_DOORBELL, core) < 0) return JS_ThrowRangeError(ctx, "core %u is not online", core);
+  return JS_UNDEFINED;
+}
+
+static JSValue hw_online(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+  uint32_t core;
+  if (argc < 1 || JS_ToUint32(ctx, &core, argv[0])) return JS_EXCEPTION;
+  return JS_NewBool(ctx, core == 0 || (core < toro_boot.core_count && toro_cores[core].online));
+}
+
 static const JSCFunctionListEntry hw_funcs[] = {
+    JS_CFUNC_DEF("doorbell", 1, hw_doorbell),
+    JS_CFUNC_DEF("coreOnline", 1, hw_online),
     JS_CFUNC_DEF("ioIn", 2, hw_io_in),
     JS_CFUNC_DEF("ioOut", 3, hw_io_out),
     JS_CFUNC_DEF("mmioRead", 2, hw_mmio_read),
@@ -190,5 +209,10 @@ JSValue hw_create(struct core_js *js) {
   JSValue machine = JS_NewObject(ctx);
   JS_SetPropertyStr(ctx, machine, "memoryTop", JS_NewFloat64(ctx, (double)memory_top()));
   JS_SetPropertyStr(ctx, o, "machine", machine);
+  JSValue shared = JS_NewObject(ctx);
+  JS_SetPropertyStr(ctx, shared, "base", JS_NewFloat64(ctx, (double)toro_boot.shared_base));
+  JS_SetPropertyStr(ctx, shared, "length", JS_NewFloat64(ctx, (double)TORO_SHARED_SIZE));
+  JS_SetPropertyStr(ctx, o, "sharedRegion", shared);
+  JS_SetPropertyStr(ctx, o, "doorbellVector", JS_NewInt32(ctx, DOORBELL_VECTOR));
   return o;
 }

@@ -119,13 +119,15 @@ static int irq_pending(struct core_js *js) {
   return 0;
 }
 
+/* Core 0 ends the VM when nothing is left to do (like Node's main thread); the other cores wait for
+   work forever (a doorbell from another core wakes them). */
 void loop_run(struct core_js *js) {
   JSContext *ctx = js->ctx;
   for (;;) {
     drain_jobs(js);
     if (dispatch_irqs(js)) continue;
     if (!JS_IsFunction(ctx, js->timer_handler)) {
-      if (js->irq_handler_count == 0) break;
+      if (js->irq_handler_count == 0 && js->core->id == 0) break;
       toro_syscall1(TORO_SYS_WAIT, 0);
       continue;
     }
@@ -138,7 +140,7 @@ void loop_run(struct core_js *js) {
     if (next == 0) continue;
     if (irq_pending(js)) continue;
     if (next < 0) {
-      if (js->irq_handler_count == 0) break;
+      if (js->irq_handler_count == 0 && js->core->id == 0) break;
       toro_syscall1(TORO_SYS_WAIT, 0); /* devices keep us alive: sleep until one interrupts */
       continue;
     }

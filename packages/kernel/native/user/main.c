@@ -1,13 +1,14 @@
 /* Ring 3's entry (musl calls main): sets up this core's engine heap, runtime and context, hands JS the
    intrinsics, runs the payload and then the event loop. Ring-3 code. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "acpi.h"
 #include "runtime.h"
 
-static struct core_js core_js_state[1]; /* one per core; SMP adds the rest */
+static struct core_js core_js_state[TORO_MAX_CORES];
 
-struct core_js *this_js(void) { return &core_js_state[0]; }
+struct core_js *this_js(void) { return &core_js_state[toro_this_core()->id]; }
 
 void heap_report_misuse(const char *what, const void *p) {
   char buf[160];
@@ -58,18 +59,15 @@ static JSModuleDef *no_imports(JSContext *ctx, const char *name, void *opaque) {
 uint64_t main_tsc, step_tsc[4];
 static inline uint64_t tsc(void) { uint32_t lo, hi; __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); return ((uint64_t)hi << 32) | lo; }
 
-int main(void) {
-  __asm__ volatile("rdtsc; shl $32, %%rdx; or %%rdx, %%rax" : "=a"(main_tsc)::"rdx");
-  struct core_js *js = this_js();
-  js->core = &toro_cores[0];
-  acpi_init();
+/* This core's heap, engine runtime and context, with the intrinsics installed as `__toro`. */
+static void runtime_init(struct core_js *js) {
   heap_init(&js->heap, js->core->heap_base, js->core->heap_size);
   js->rt = JS_NewRuntime2(&heap_functions, &js->heap);
   if (!js->rt) {
     toro_puts("toro: cannot create the JS runtime: out of memory\n");
     toro_exit(2);
   }
-  step_tsc[0] = tsc();
+  step_tsc[0] = js->core->id == 0 ? tsc() : step_tsc[0];
   JS_SetMaxStackSize(js->rt, js->core->stack_size - (256u << 10));
   JS_SetModuleLoaderFunc(js->rt, NULL, no_imports, NULL);
   JS_SetHostPromiseRejectionTracker(js->rt, loop_track_rejection, js);
@@ -78,15 +76,40 @@ int main(void) {
     toro_puts("toro: cannot create the JS context: out of memory\n");
     toro_exit(2);
   }
-  step_tsc[1] = tsc();
+  if (js->core->id == 0) step_tsc[1] = tsc();
   js->timer_handler = JS_UNDEFINED;
   js->error_handler = JS_UNDEFINED;
   js->intrinsics = intrinsics_create(js);
   JSValue global = JS_GetGlobalObject(js->ctx);
   JS_SetPropertyStr(js->ctx, global, "__toro", JS_DupValue(js->ctx, js->intrinsics));
   JS_FreeValue(js->ctx, global);
+}
+
+/* Core 0: finds the other cores, starts them, then runs the app like every core. */
+int main(void) {
+  __asm__ volatile("rdtsc; shl $32, %%rdx; or %%rdx, %%rax" : "=a"(main_tsc)::"rdx");
+  struct core_js *js = this_js();
+  js->core = toro_this_core();
+  acpi_init();
+  int started = 0;
+  const char *limit = toro_boot.cmdline ? strstr(toro_boot.cmdline, "toro.cores=") : NULL;
+  uint32_t want = acpi.cpu_count;
+  if (limit) want = (uint32_t)atoi(limit + 11);
+  if (want > acpi.cpu_count) want = acpi.cpu_count;
+  if (want > 1 && toro_syscall3(TORO_SYS_SMP_PREPARE, want, (long)acpi.cpu_apic_ids, 0) > 1) started = 1;
+  runtime_init(js);
+  if (started) toro_syscall1(TORO_SYS_SMP_START, 0); /* the other cores boot while this one runs main */
   /* A deliberate CPU exception, so tests can check the core's crash report end to end. */
   if (toro_boot.cmdline && strstr(toro_boot.cmdline, "toro.selftest=page-fault")) *(volatile int *)0x7ff000000000ull = 1;
+  payload_run(js);
+  loop_run(js);
+}
+
+/* Every other core, from toro_ap_entry: its own runtime over its own memory, the same payload. */
+void ap_user_main(void) {
+  struct core_js *js = this_js();
+  js->core = toro_this_core();
+  runtime_init(js);
   payload_run(js);
   loop_run(js);
 }
