@@ -105,8 +105,25 @@ int main(void) {
   loop_run(js);
 }
 
+/* musl keeps per-thread state (errno, the thread descriptor) at the thread pointer. Each core gets a
+   copy of core 0's: the pages around it are copied whole (musl's static TLS block and descriptor are
+   far smaller than the window) and the descriptor's self pointer is fixed. */
+#define TLS_WINDOW (3 * 4096)
+static uint8_t tls_copies[TORO_MAX_CORES][TLS_WINDOW] __attribute__((aligned(4096)));
+
+static void own_thread_pointer(uint32_t core) {
+  uintptr_t fs;
+  __asm__ volatile("mov %%fs:0, %0" : "=r"(fs));
+  uintptr_t window = (fs & ~(uintptr_t)4095) - 4096;
+  memcpy(tls_copies[core], (const void *)window, TLS_WINDOW);
+  uintptr_t copy = (uintptr_t)tls_copies[core] + (fs - window);
+  *(uintptr_t *)copy = copy;
+  toro_syscall3(158 /* arch_prctl */, 0x1002 /* ARCH_SET_FS */, (long)copy, 0);
+}
+
 /* Every other core, from toro_ap_entry: its own runtime over its own memory, the same payload. */
 void ap_user_main(void) {
+  own_thread_pointer(toro_this_core()->id);
   struct core_js *js = this_js();
   js->core = toro_this_core();
   runtime_init(js);
