@@ -44,4 +44,11 @@ describe("failing guests", () => {
     expect(r.output).toMatch(/rsp=0x[0-9a-f]{16}/);
     expect(r.exitCode).toBe(3);
   }, 120_000);
+
+  it("ring 3 cannot write the core's pages: a write to its page tables faults (present|write|user)", async () => {
+    const r = await boot(await link(fixture("exit-code")), { cmdline: "toro.selftest=write-core" });
+    expect(r.output).toContain("toro: CPU exception 14 (page fault) in ring 3");
+    expect(r.output).toMatch(/err=0x0000000000000007/);
+    expect(r.exitCode).toBe(3);
+  }, 120_000);
 });

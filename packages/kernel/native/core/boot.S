@@ -149,6 +149,13 @@ boot_pd:
         .set i, i + 1
         .endr
 
+/* 4 KiB page tables for the first 4 MiB, filled by ring 3 at boot (user/paging.c, at native speed)
+   and switched in by TORO_SYS_SEAL_PAGING: they make the core's pages supervisor-only. */
+        .balign 4096
+        .globl boot_pt
+boot_pt:
+        .fill 1024, 8, 0
+
 /* Boot GDT shared by every core until it loads its own (which adds its TSS). The order of the user
    entries (data, then code) is what SYSRET expects, should a later core use it. */
         .section .data, "aw"

@@ -100,6 +100,7 @@ enter_user:
 /* SYSCALL lands here (LSTAR). On VT-x/AMD-V/TCG it arrives in ring 0 with the user's stack, under
    PVM it stays in ring 3: either way the ud2 raises #UD on its own IST stack, and the handler
    recognises this address and returns to %rcx with %r11 flags, in ring 3. */
+        .section .text, "ax"             /* user pages: under PVM SYSCALL lands here in ring 3 */
         .globl syscall_trampoline
 syscall_trampoline:
         ud2

@@ -19,8 +19,9 @@ struct hvm_memmap_entry { uint64_t addr, size; uint32_t type, reserved; };
 #define AT_PAGESZ 6
 #define AT_RANDOM 25
 
-struct toro_boot_info toro_boot;
-struct toro_core toro_cores[TORO_MAX_CORES];
+/* Ring 3 reads these (and writes its cores' irq_pending): they live outside the core pages. */
+__attribute__((section(".toro_shared"))) struct toro_boot_info toro_boot;
+__attribute__((section(".toro_shared"))) struct toro_core toro_cores[TORO_MAX_CORES];
 extern uint64_t boot_tsc0;
 extern uint64_t boot_start_info;
 extern char __image_start[], __payload_start[];
@@ -116,7 +117,7 @@ static void carve_region(struct toro_core *core) {
 static uint64_t build_user_stack(struct toro_core *core) {
   uint64_t *sp = (uint64_t *)(core->stack_base + core->stack_size);
   static const char argv0[] = "toro";
-  static uint8_t at_random[16];
+  static uint8_t at_random[16] __attribute__((section(".toro_shared"))); /* musl reads it */
   uint64_t seed = rdtsc() ^ boot_tsc0;
   for (int i = 0; i < 16; i++) at_random[i] = (uint8_t)(seed >> ((i % 8) * 8)) ^ (uint8_t)(i * 37);
   sp -= 16;

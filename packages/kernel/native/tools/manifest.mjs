@@ -40,7 +40,7 @@ for (const line of lines) {
   if (!section || /^\.(bss|tbss|comment|note\.GNU|debug)/.test(section)) continue;
   const size = parseInt(m[3], 16);
   const file = m[4];
-  if (file.includes("build/core/")) groups.core += size;
+  if (file.includes("build/core/")) groups.core += section.startsWith(".bss") || section.startsWith(".core.bss") ? 0 : size;
   else if (file.includes("build/qjs/")) groups.engine += size;
   else if (file.includes("build/user/")) groups.runtime += size;
   else if (file.includes("musl") || file.includes("libgcc")) groups.libc += size;

@@ -7,6 +7,7 @@
 #include "runtime.h"
 
 static struct core_js core_js_state[TORO_MAX_CORES];
+int paging_protect_core(void);
 
 struct core_js *this_js(void) { return &core_js_state[toro_this_core()->id]; }
 
@@ -90,6 +91,7 @@ int main(void) {
   __asm__ volatile("rdtsc; shl $32, %%rdx; or %%rdx, %%rax" : "=a"(main_tsc)::"rdx");
   struct core_js *js = this_js();
   js->core = toro_this_core();
+  if (!(toro_boot.cmdline && strstr(toro_boot.cmdline, "toro.protect=off")) && paging_protect_core() != 0) toro_puts("toro: warning: could not make the core's pages supervisor-only\n");
   acpi_init();
   int started = 0;
   const char *limit = toro_boot.cmdline ? strstr(toro_boot.cmdline, "toro.cores=") : NULL;
@@ -101,6 +103,9 @@ int main(void) {
   if (started) toro_syscall1(TORO_SYS_SMP_START, 0); /* the other cores boot while this one runs main */
   /* A deliberate CPU exception, so tests can check the core's crash report end to end. */
   if (toro_boot.cmdline && strstr(toro_boot.cmdline, "toro.selftest=page-fault")) *(volatile int *)0x7ff000000000ull = 1;
+  /* ... and a write from ring 3 into the core's own pages, which must fault (supervisor-only). */
+  extern uint64_t boot_pt[];
+  if (toro_boot.cmdline && strstr(toro_boot.cmdline, "toro.selftest=write-core")) boot_pt[0] = 0;
   payload_run(js);
   loop_run(js);
 }
