@@ -3,6 +3,24 @@
    page tables and the GDT are prebuilt data, not loops. Must not use SSE (see core/Makefile flags). */
 #include "layout.h"
 
+/* From 32-bit protected mode: boot page tables, PAE + SSE state bits, EFER.LME, then paging on.
+   The caller's far jump to KERNEL_CS finishes the switch to long mode. */
+.macro ENABLE_LONG_MODE
+        movl $boot_pml4, %eax
+        movl %eax, %cr3
+        movl %cr4, %eax
+        orl $(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT), %eax
+        movl %eax, %cr4
+        movl $MSR_EFER, %ecx
+        rdmsr
+        orl $EFER_LME, %eax
+        wrmsr
+        movl %cr0, %eax
+        andl $~CR0_EM, %eax
+        orl $(CR0_PG | CR0_PE | CR0_MP | CR0_NE | CR0_WP), %eax
+        movl %eax, %cr0
+.endm
+
         .section .note.pvh, "a"
         .balign 4
         .long 4                      /* namesz: "Xen\0" */
@@ -21,19 +39,7 @@ pvh_entry:
         movl %edx, boot_tsc0 + 4
         movl %ebx, boot_start_info
 
-        movl $boot_pml4, %eax
-        movl %eax, %cr3
-        movl %cr4, %eax
-        orl $(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT), %eax
-        movl %eax, %cr4
-        movl $MSR_EFER, %ecx
-        rdmsr
-        orl $EFER_LME, %eax
-        wrmsr
-        movl %cr0, %eax
-        andl $~CR0_EM, %eax
-        orl $(CR0_PG | CR0_PE | CR0_MP | CR0_NE | CR0_WP), %eax
-        movl %eax, %cr0
+        ENABLE_LONG_MODE
         lgdt boot_gdt_ptr
         ljmp $KERNEL_CS, $long_mode
 
@@ -76,19 +82,7 @@ ap_prot:
         movl %eax, %ds
         movl %eax, %es
         movl %eax, %ss
-        movl %cr4, %eax
-        orl $(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT), %eax
-        movl %eax, %cr4
-        movl $boot_pml4, %eax
-        movl %eax, %cr3
-        movl $MSR_EFER, %ecx
-        rdmsr
-        orl $EFER_LME, %eax
-        wrmsr
-        movl %cr0, %eax
-        andl $~CR0_EM, %eax
-        orl $(CR0_PG | CR0_PE | CR0_MP | CR0_NE | CR0_WP), %eax
-        movl %eax, %cr0
+        ENABLE_LONG_MODE
         ljmpl $KERNEL_CS, $ap_long
         .balign 8
 ap_gdt_ptr:
