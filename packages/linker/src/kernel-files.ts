@@ -1,6 +1,7 @@
 // Build-time layer of @toro/linker (Node): finds the prebuilt kernel of @toro/kernel as seen from an
 // app folder and reads its manifest (docs/internals.md §1). It reads files; it must not import
 // esbuild or typescript.
+import { createRequire } from "node:module";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { ToroError } from "@toro/kernel";
@@ -20,6 +21,8 @@ export interface KernelFiles {
   manifestPath: string;
   /** The host bytecode compiler's path; it may not exist. */
   compilerPath: string;
+  /** Declarations of the image's globals, for type-checking apps. */
+  globalsPath: string;
 }
 
 const REBUILD_HINT = "rebuild @toro/kernel (pnpm build in packages/kernel) or reinstall it";
@@ -46,11 +49,20 @@ export function locateKernel(appDir: string): KernelFiles {
 /** The manifest and compiler paths that sit beside a given kernel ELF in a kernel dist folder. */
 export function kernelFilesFromElf(elfPath: string): KernelFiles {
   const dist = dirname(elfPath);
+  const beside = join(dist, "..", "globals.d.ts");
   return {
     elfPath,
     manifestPath: join(dist, "toro-kernel.json"),
     compilerPath: join(dist, "bin", "linux-x64", "toro-qjsc"),
+    // A kernel passed by path may be a bare ELF: then the declarations of the kernel this linker
+    // depends on serve.
+    globalsPath: existsSync(beside) ? beside : ownKernelGlobals(),
   };
+}
+
+function ownKernelGlobals(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve("@toro/kernel/package.json")), "globals.d.ts");
 }
 
 const isCount = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;

@@ -68,7 +68,12 @@ export async function linkImage(options: LinkImageOptions = {}): Promise<LinkIma
 
   if (o.typecheck) {
     o.onProgress(`type-checking ${show(o.entryPath)}…`);
-    typecheckApp({ appDir: o.appDir, entryPath: o.entryPath, sourceCondition: o.sourceCondition });
+    typecheckApp({
+      appDir: o.appDir,
+      entryPath: o.entryPath,
+      sourceCondition: o.sourceCondition,
+      globalsPath: o.kernel.globalsPath,
+    });
   }
 
   o.onProgress(`bundling ${show(o.entryPath)}…`);

@@ -11,24 +11,13 @@ export interface TypecheckInput {
   entryPath: string;
   /** Add the "toro-source" export condition (monorepo apps typecheck against package sources). */
   sourceCondition: boolean;
+  /**
+   * Declarations of the image's globals (`@toro/kernel/globals.d.ts`), added for apps without a
+   * tsconfig.json, which would otherwise see only ES lib types and no `console`.
+   */
+  globalsPath: string;
 }
 
-// The globals a Toro image defines (issue 2 and the kernel's runtime), for apps without their own
-// tsconfig.json, which would otherwise only see ES lib types and no `console`.
-const IMAGE_GLOBALS_DTS = `
-interface Console { log(...data: unknown[]): void; info(...data: unknown[]): void; warn(...data: unknown[]): void; error(...data: unknown[]): void; }
-declare var console: Console;
-declare function setTimeout(callback: (...args: any[]) => void, ms?: number, ...args: any[]): number;
-declare function setInterval(callback: (...args: any[]) => void, ms?: number, ...args: any[]): number;
-declare function clearTimeout(id: number | undefined): void;
-declare function clearInterval(id: number | undefined): void;
-declare function queueMicrotask(callback: () => void): void;
-declare var performance: { now(): number };
-declare class TextEncoder { readonly encoding: "utf-8"; encode(input?: string): Uint8Array; }
-declare class TextDecoder { constructor(label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean }); readonly encoding: string; decode(input?: ArrayBufferView | ArrayBuffer, options?: { stream?: boolean }): string; }
-declare var crypto: { getRandomValues<T extends ArrayBufferView | null>(array: T): T };
-`;
-const GLOBALS_FILE = "__toro_image_globals__.d.ts";
 
 // Strict defaults for an app without a tsconfig.json, at the engine's language level.
 const DEFAULT_OPTIONS: ts.CompilerOptions = {
@@ -48,7 +37,7 @@ const DEFAULT_OPTIONS: ts.CompilerOptions = {
 /** The first diagnostics shown; more only repeat the lesson and bury the first one. */
 const MAX_SHOWN = 10;
 
-function loadOptions(appDir: string, sourceCondition: boolean): { options: ts.CompilerOptions; extraRoots: string[] } {
+function loadOptions(appDir: string, sourceCondition: boolean, globalsPath: string): { options: ts.CompilerOptions; extraRoots: string[] } {
   const configPath = join(appDir, "tsconfig.json");
   let options: ts.CompilerOptions;
   let extraRoots: string[];
@@ -68,7 +57,7 @@ function loadOptions(appDir: string, sourceCondition: boolean): { options: ts.Co
     extraRoots = parsed.fileNames.filter((f) => f.endsWith(".d.ts"));
   } else {
     options = { ...DEFAULT_OPTIONS };
-    extraRoots = [GLOBALS_FILE];
+    extraRoots = [globalsPath];
   }
   if (sourceCondition) {
     options.customConditions = [...new Set([...(options.customConditions ?? []), "toro-source"])];
@@ -89,15 +78,8 @@ function format(d: ts.Diagnostic, appDir: string): string {
  * `file:line:col: error TSxxxx: message` lines, relative to the app folder.
  */
 export function typecheckApp(input: TypecheckInput): void {
-  const { options, extraRoots } = loadOptions(input.appDir, input.sourceCondition);
+  const { options, extraRoots } = loadOptions(input.appDir, input.sourceCondition, input.globalsPath);
   const host = ts.createCompilerHost(options, true);
-  if (extraRoots.includes(GLOBALS_FILE)) {
-    const getSourceFile = host.getSourceFile.bind(host);
-    const fileExists = host.fileExists.bind(host);
-    host.fileExists = (f) => f === GLOBALS_FILE || fileExists(f);
-    host.getSourceFile = (f, lang, ...rest) =>
-      f === GLOBALS_FILE ? ts.createSourceFile(f, IMAGE_GLOBALS_DTS, lang) : getSourceFile(f, lang, ...rest);
-  }
   const program = ts.createProgram({ rootNames: [input.entryPath, ...extraRoots], options, host });
   const syntactic = program.getSyntacticDiagnostics();
   const [code, diagnostics, what] =
