@@ -12,9 +12,8 @@ struct hvm_start_info {
 struct hvm_memmap_entry { uint64_t addr, size; uint32_t type, reserved; };
 
 #define PVH_MAGIC 0x336ec578
-#define STACK_SIZE (2u << 20)
-#define MMAP_SIZE (4u << 20)
-#define DMA_SIZE (16u << 20)
+#define MMAP_SIZE (1u << 20)      /* musl's own needs: TLS, a few small maps */
+#define MIN_HEAP (2u << 20)
 #define AT_NULL 0
 #define AT_PAGESZ 6
 #define AT_RANDOM 25
@@ -86,7 +85,7 @@ static void find_payload(void) {
 
 /* Core 0's region: the largest RAM range above the payload (split among cores later, smp.c). */
 static void carve_region(struct toro_core *core) {
-  uint64_t floor = (toro_boot.payload_base + toro_boot.payload_length + 0x1fffff) & ~0x1fffffull;
+  uint64_t floor = (toro_boot.payload_base + toro_boot.payload_length + 0xfff) & ~0xfffull;
   uint64_t best = 0, best_len = 0;
   for (uint32_t i = 0; i < toro_boot.memmap_count; i++) {
     const struct toro_memmap_entry *e = &toro_boot.memmap[i];
@@ -96,17 +95,22 @@ static void carve_region(struct toro_core *core) {
     if (s < floor) s = floor;
     if (end > s && end - s > best_len) { best = s; best_len = end - s; }
   }
-  if (best_len < STACK_SIZE + MMAP_SIZE + DMA_SIZE + (4u << 20))
+  /* Small VMs get a smaller stack and DMA region, so the floor stays near 10 MiB of RAM. */
+  uint64_t stack = best_len < (64u << 20) ? (1u << 20) : (2u << 20);
+  uint64_t dma = (best_len / 8) & ~0xfffull;
+  if (dma < (1u << 20)) dma = 1u << 20;
+  if (dma > (16u << 20)) dma = 16u << 20;
+  if (best_len < stack + MMAP_SIZE + dma + TORO_SHARED_SIZE + MIN_HEAP)
     panic("not enough memory for the engine: give the VM more (e.g. run-image --memory 128M)");
   core->region_base = best;
   core->region_size = best_len;
   core->stack_base = best;
-  core->stack_size = STACK_SIZE;
-  core->mmap_base = best + STACK_SIZE;
+  core->stack_size = stack;
+  core->mmap_base = best + stack;
   core->mmap_size = MMAP_SIZE;
   core->dma_base = core->mmap_base + MMAP_SIZE;
-  core->dma_size = DMA_SIZE;
-  core->heap_base = core->dma_base + DMA_SIZE;
+  core->dma_size = dma;
+  core->heap_base = core->dma_base + dma;
   core->heap_size = best + best_len - core->heap_base;
   /* Channels between cores: the top of core 0's region, carved before any heap exists. */
   core->heap_size -= TORO_SHARED_SIZE;
