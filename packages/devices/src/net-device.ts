@@ -14,7 +14,12 @@ export interface NetDeviceCapabilities {
 /** Per-frame transmit options. */
 export interface NetFrameOptions {
   /** Ask the device to compute the transport checksum: start offset and where to store it. */
-  readonly checksum?: { readonly start: number; readonly offset: number };
+  readonly checksum?: {
+    /** Offset in the frame where checksumming starts (the transport header). */
+    readonly start: number;
+    /** Offset of the checksum field, counted from `start`. */
+    readonly offset: number;
+  };
 }
 
 /**

@@ -16,3 +16,24 @@ export {
 } from "./hardware.js";
 export { createFakeHardware, FakeExit, type ConsoleWrite, type FakeHardware, type FakeHardwareOptions } from "./fake-hardware.js";
 export { parseBootCommandLine, type BootCommandLine } from "./boot-command-line.js";
+export {
+  deviceHardware,
+  type DeviceHardware,
+  type DmaAllocator,
+  type DmaBuffer,
+  type InterruptController,
+  type IoapicRoute,
+  type MmioWidth,
+  type MsiMessage,
+  type PhysicalRange,
+  type PortWidth,
+} from "./hardware-io.js";
+export { createDmaAllocator, dmaAllocatorFor } from "./hardware-io-dma.js";
+export {
+  createFakeMachine,
+  type FakeMachine,
+  type FakeIoapicRoute,
+  type FakeMachineOptions,
+  type FakeMmioHandler,
+  type FakePortHandler,
+} from "./hardware-io-fake.js";
