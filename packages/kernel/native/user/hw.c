@@ -48,8 +48,12 @@ static int check_physical(JSContext *ctx, uint64_t base, uint64_t length) {
     JS_ThrowRangeError(ctx, "physical range 0x%llx+0x%llx is empty or beyond 512 GiB", (unsigned long long)base, (unsigned long long)length);
     return -1;
   }
-  int in_dma = (base >= core->dma_base && end <= core->dma_base + core->dma_size) ||
-               (base >= toro_boot.shared_base && end <= toro_boot.shared_base + TORO_SHARED_SIZE);
+  int in_dma = base >= toro_boot.shared_base && end <= toro_boot.shared_base + TORO_SHARED_SIZE;
+  /* Any core's DMA region: memory is per core, but a buffer may be freed by (or handed to) another
+     core, which then writes that core's remote-free ring inside the owner's region. */
+  for (uint32_t i = 0; i < toro_boot.core_count && !in_dma; i++)
+    in_dma = base >= toro_cores[i].dma_base && end <= toro_cores[i].dma_base + toro_cores[i].dma_size;
+  (void)core;
   if (!in_dma && end > (1u << 20) && overlaps_ram_above_1m(base, end)) {
     JS_ThrowRangeError(ctx, "physical range 0x%llx+0x%llx is kernel RAM, not device space or this core's DMA region",
                        (unsigned long long)base, (unsigned long long)length);
@@ -214,5 +218,14 @@ JSValue hw_create(struct core_js *js) {
   JS_SetPropertyStr(ctx, shared, "length", JS_NewFloat64(ctx, (double)TORO_SHARED_SIZE));
   JS_SetPropertyStr(ctx, o, "sharedRegion", shared);
   JS_SetPropertyStr(ctx, o, "doorbellVector", JS_NewInt32(ctx, DOORBELL_VECTOR));
+  JSValue regions = JS_NewArray(ctx);
+  for (uint32_t i = 0; i < toro_boot.core_count; i++) {
+    JSValue r = JS_NewObject(ctx);
+    JS_SetPropertyStr(ctx, r, "core", JS_NewInt32(ctx, (int32_t)i));
+    JS_SetPropertyStr(ctx, r, "base", JS_NewFloat64(ctx, (double)toro_cores[i].dma_base));
+    JS_SetPropertyStr(ctx, r, "length", JS_NewFloat64(ctx, (double)toro_cores[i].dma_size));
+    JS_SetPropertyUint32(ctx, regions, i, r);
+  }
+  JS_SetPropertyStr(ctx, o, "dmaRegions", regions);
   return o;
 }
