@@ -1,6 +1,6 @@
-// Links against the real parts of @toro/kernel when they exist in this checkout: its TS runtime
+// Links against the real parts of @toro/kernel in this checkout: its TS runtime
 // (bundled from source) and, once `pnpm build` has run, its kernel ELF and toro-qjsc. These tests
-// skip themselves otherwise; the image tests of apps/* boot the real thing in QEMU.
+// fail when it is missing; the image tests of apps/* boot the real thing in QEMU.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -16,6 +16,8 @@ const dist = `${kernelPackage}/dist`;
 const elf = `${dist}/toro-kernel.elf`;
 const haveRuntime = existsSync(runtimeSource);
 const haveKernel = haveRuntime && existsSync(elf) && existsSync(`${dist}/toro-kernel.json`);
+// The kernel is built by `pnpm build` before tests (README, .ci/run): its absence is a failure here.
+if (!haveKernel) throw new Error(`the kernel is not built (${elf}): run \`pnpm build\` before the tests`);
 
 const APP = {
   "src/main.ts": 'console.log("linked against the real kernel", 6 * 7);\n',
@@ -28,7 +30,7 @@ afterEach(() => {
 });
 
 describe("with the real @toro/kernel", () => {
-  it.skipIf(!haveRuntime)("bundles the real runtime to the engine's level without Node built-ins", async () => {
+  it("bundles the real runtime to the engine's level without Node built-ins", async () => {
     // The runtime from source, the fake kernel ELF: this checks the runtime's code, not the kernel.
     app = makeTempApp({ files: APP });
     const { sizes } = await linkImage({
@@ -41,7 +43,7 @@ describe("with the real @toro/kernel", () => {
     expect(sizes.runtimeBytes).toBeGreaterThan(0);
   });
 
-  it.skipIf(!haveKernel)("writes an image readelf accepts, with the payload where its PT_LOAD says", async () => {
+  it("writes an image readelf accepts, with the payload where its PT_LOAD says", async () => {
     app = makeTempApp({ files: APP, kernelPackage });
     const manifest = readManifest(`${dist}/toro-kernel.json`);
     const result = await linkImage({ appDir: app.dir, sourceCondition: true, typecheck: false });
