@@ -45,6 +45,16 @@ describe("failing guests", () => {
     expect(r.exitCode).toBe(3);
   }, 120_000);
 
+  it("a CPU exception inside a JS call also prints the JS stack that led to it", async () => {
+    const r = await boot(await link(fixture("js-fault")), { cmdline: "toro.selftest=js-fault" });
+    expect(r.output).toContain("about to fault");
+    expect(r.output).toContain("toro: CPU exception 14 (page fault) in ring 3");
+    expect(r.output).toContain("JS stack at the fault:");
+    expect(r.output).toMatch(/at touchDevice \(main\.js:\d+\)/);
+    expect(r.output).toMatch(/at handleRequest \(main\.js:\d+\)/);
+    expect(r.exitCode).toBe(3);
+  }, 120_000);
+
   it("ring 3 cannot write the core's pages: a write to its page tables faults (present|write|user)", async () => {
     const r = await boot(await link(fixture("exit-code")), { cmdline: "toro.selftest=write-core" });
     expect(r.output).toContain("toro: CPU exception 14 (page fault) in ring 3");

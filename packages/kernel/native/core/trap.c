@@ -86,7 +86,7 @@ static void reg(const char *name, uint64_t v) {
   kputhex(v);
 }
 
-__attribute__((noreturn)) static void fatal_exception(struct trap_frame *f) {
+static void print_exception(struct trap_frame *f) {
   const char *name = f->vector < 32 && names[f->vector] ? names[f->vector] : "exception";
   kputs("\ntoro: CPU exception ");
   kputdec(f->vector);
@@ -103,7 +103,21 @@ __attribute__((noreturn)) static void fatal_exception(struct trap_frame *f) {
   reg("  r8 =", f->r8); reg(" r9 =", f->r9); reg(" r10=", f->r10); reg(" r11=", f->r11); kputs("\n");
   reg("  r12=", f->r12); reg(" r13=", f->r13); reg(" r14=", f->r14); reg(" r15=", f->r15); kputs("\n");
   reg("  cs=", f->cs); reg(" ss=", f->ss); reg(" cr3=", read_cr3()); kputs("\n");
-  core_exit(3);
+}
+
+/* After a fault in ring 3, the core sends ring 3 once to toro_fault_report (user/fault.c), which
+   prints the JS stack of the code that was running and exits with 3; a second fault there ends it. */
+static void fatal_exception(struct trap_frame *f) {
+  struct toro_core *core = this_core();
+  print_exception(f);
+  if ((f->cs & 3) != 3 || core->in_fault || !toro_boot.fault_report) core_exit(3);
+  core->in_fault = 1;
+  uint64_t sp = ((f->rsp - 512) & ~15ull) - 8; /* past the red zone; ABI alignment at a call */
+  *(uint64_t *)sp = 0;
+  f->rsp = sp;
+  f->rip = toro_boot.fault_report;
+  f->rdi = f->vector;
+  f->rflags = 0x202;
 }
 
 static void handle_syscall(struct trap_frame *f, uint64_t return_rip) {

@@ -52,6 +52,7 @@ struct toro_boot_info {
   uint32_t has_rdrand, has_rdseed;
   uint64_t shared_base;           /* TORO_SHARED_SIZE bytes, zeroed, for cross-core channels */
   uint64_t user_fs_base;          /* core 0's thread pointer (musl TLS), shared by every core */
+  uint64_t fault_report;          /* ring-3 function that prints the JS stack after a CPU exception */
 };
 
 /* One per core: the core's own memory region, stacks and counters. The layout of the region is
@@ -72,6 +73,7 @@ struct toro_core {
   uint64_t syscalls;
   uint64_t boot_tsc;                  /* when this core reached ring 3 */
   volatile uint32_t online;
+  uint32_t in_fault;                  /* ring 3 is printing its JS stack after a CPU exception */
 };
 
 /* Memory every core can reach, for channels between cores (lock-free rings live here). */

@@ -125,6 +125,12 @@ static JSValue cpu_info(JSContext *ctx, struct core_js *js) {
   return o;
 }
 
+/* Only with toro.selftest=js-fault: a CPU exception from inside a JS call, to test the crash report. */
+static JSValue js_selftest_fault(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+  *(volatile int *)0x7ff000000000ull = 1;
+  return JS_UNDEFINED;
+}
+
 static const JSCFunctionListEntry intrinsic_funcs[] = {
     JS_CFUNC_DEF("write", 2, js_write),
     JS_CFUNC_DEF("now", 0, js_now),
@@ -166,5 +172,7 @@ JSValue intrinsics_create(struct core_js *js) {
   JS_SetPropertyStr(ctx, o, "cpu", cpu_info(ctx, js));
   JS_SetPropertyStr(ctx, o, "bootTrace", boot_trace(ctx, js));
   JS_SetPropertyStr(ctx, o, "hw", hw_create(js));
+  if (toro_boot.cmdline && strstr(toro_boot.cmdline, "toro.selftest=js-fault"))
+    JS_SetPropertyStr(ctx, o, "selftestFault", JS_NewCFunction(ctx, js_selftest_fault, "selftestFault", 0));
   return o;
 }

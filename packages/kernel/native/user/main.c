@@ -91,6 +91,8 @@ int main(void) {
   __asm__ volatile("rdtsc; shl $32, %%rdx; or %%rdx, %%rax" : "=a"(main_tsc)::"rdx");
   struct core_js *js = this_js();
   js->core = toro_this_core();
+  extern void toro_fault_report(uint64_t);
+  toro_boot.fault_report = (uint64_t)toro_fault_report; /* user memory: ring 3 may set it */
   if (!(toro_boot.cmdline && strstr(toro_boot.cmdline, "toro.protect=off")) && paging_protect_core() != 0) toro_puts("toro: warning: could not make the core's pages supervisor-only\n");
   acpi_init();
   int started = 0;
