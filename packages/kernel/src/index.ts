@@ -37,3 +37,5 @@ export {
   type FakeMmioHandler,
   type FakePortHandler,
 } from "./hardware-io-fake.js";
+export { coreHardware, type CoreHardware, type CoreRegion } from "./hardware-cores.js";
+export { createFakeCores, type FakeCore, type FakeCores, type FakeCoresOptions } from "./hardware-cores-fake.js";

@@ -8,3 +8,4 @@ export { PAGE_BYTES, SIZE_CLASSES } from "./layout.js";
 export type { PhysicalRegion } from "./region.js";
 export { readStats, type MemoryStats } from "./stats.js";
 export { dmaAllocator, type DmaAllocatorLike, type DmaBlock } from "./dma-allocator.js";
+export { createCoreMemory, type CoreMemory, type CoreMemoryOptions } from "./core-memory.js";

@@ -19,3 +19,11 @@ export {
 } from "./cross-core-channel.js";
 export { CoreRpc, type CoreLink, type CoreRpcOptions, type Entries, type RemoteThread, type RpcMessage } from "./core-rpc.js";
 export { coreLinks, coreLinksBytes, type CoreLinksOptions } from "./core-links.js";
+export {
+  bootCores,
+  sharedLayoutBytes,
+  type BootCoresOptions,
+  type CoreMemoryHooks,
+  type CoreNode,
+  type CoreNodeStats,
+} from "./boot-cores.js";
