@@ -3,9 +3,9 @@
 export * from "./wire/index.js";
 export * from "./tcp/index.js";
 export { TcpHost, type TcpConnection, type TcpHostError, type TcpHostOptions, type TcpListener, type TcpOutgoing } from "./tcp/host.js";
-export { NetInterface, type InterfaceConfig, type InterfaceService, type InterfaceStats, type SendError, type UdpDatagram } from "./iface/interface.js";
+export { NetInterface, type InterfaceConfig, type InterfaceService, type InterfaceStats, type OutgoingFrame, type SendError, type UdpDatagram } from "./iface/interface.js";
 export { DhcpClient, type DhcpClientOptions, type DhcpLease, type DhcpState } from "./iface/dhcp-client.js";
-export { DnsResolver, type DnsError, type DnsResolverOptions } from "./iface/dns-resolver.js";
+export { DnsResolver, type DnsError, type DnsLookupCallback, type DnsResolverOptions } from "./iface/dns-resolver.js";
 export { NeighborCache, type NeighborCacheOptions, type NeighborPoll } from "./iface/neighbor-cache.js";
 export { Reassembler, type ReassemblyOptions } from "./iface/reassembly.js";
 export * from "./socket/index.js";

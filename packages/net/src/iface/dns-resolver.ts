@@ -27,7 +27,8 @@ export interface DnsResolverOptions {
   readonly maxCache?: number;
 }
 
-type Callback = (error: DnsError | undefined, addresses: number[]) => void;
+/** Receives a lookup's outcome: an error, or the addresses. */
+export type DnsLookupCallback = (error: DnsError | undefined, addresses: number[]) => void;
 
 interface Pending {
   readonly name: string;
@@ -35,7 +36,7 @@ interface Pending {
   attempt: number;
   server: number;
   deadline: number;
-  readonly callbacks: Callback[];
+  readonly callbacks: DnsLookupCallback[];
 }
 
 /**
@@ -89,7 +90,7 @@ export class DnsResolver implements InterfaceService {
    * dns.lookup("example.com", now, (err, addrs) => {});
    * ```
    */
-  lookup(name: string, now: number, callback: Callback): void {
+  lookup(name: string, now: number, callback: DnsLookupCallback): void {
     this.now = now;
     const literal = ipv4(name);
     if (literal !== undefined) return callback(undefined, [literal]);

@@ -66,6 +66,14 @@ export interface InterfaceService {
 /** Why sending failed. */
 export type SendError = "EHOSTUNREACH" | "EMSGSIZE" | "EADDRNOTAVAIL";
 
+/** A frame to transmit and how (the NIC finishes its checksum when `options` says so). */
+export interface OutgoingFrame {
+  /** The Ethernet frame. */
+  readonly frame: Uint8Array;
+  /** Per-frame device options, or `undefined`. */
+  readonly options: NetFrameOptions | undefined;
+}
+
 /** Counters, for tests and diagnostics. */
 export interface InterfaceStats {
   /** Frames received. */
@@ -245,7 +253,7 @@ export class NetInterface {
    * for (const { frame, options } of iface.takeFramesWithOptions()) await nic.send(frame, options);
    * ```
    */
-  takeFramesWithOptions(): Array<{ readonly frame: Uint8Array; readonly options: NetFrameOptions | undefined }> {
+  takeFramesWithOptions(): OutgoingFrame[] {
     return this.frames.splice(0);
   }
 

@@ -45,6 +45,14 @@ export type DnsRecord =
       readonly rrtype: number;
     };
 
+/** One question of a message. */
+export interface DnsQuestion {
+  /** Name, lower case, no trailing dot. */
+  readonly name: string;
+  /** Record type asked for. */
+  readonly type: number;
+}
+
 /** A decoded DNS message. */
 export interface DnsMessage {
   /** Query id. */
@@ -55,8 +63,8 @@ export interface DnsMessage {
   readonly rcode: number;
   /** Truncated (TC). */
   readonly truncated: boolean;
-  /** Question names, lower case. */
-  readonly questions: readonly { readonly name: string; readonly type: number }[];
+  /** The questions. */
+  readonly questions: readonly DnsQuestion[];
   /** Answer records. */
   readonly answers: readonly DnsRecord[];
 }
