@@ -19,6 +19,10 @@ describe("parseBenchArgs", () => {
     expect(o.cases).toEqual(["boot", "size", "memory"]);
     expect(o.writeReport).toBe(false);
   });
+  it("knows the micro-benchmark cases and their aliases", () => {
+    expect(parseBenchArgs(["--only", "cores,yield,cross-core,allocator"]).cases).toEqual(["yield", "alloc", "cross-core", "cores"]);
+    expect(parseBenchArgs(["--only", "smp"]).cases).toEqual(["cores"]);
+  });
   it("ignores pnpm's bare --", () => {
     expect(parseBenchArgs(["--", "--quick"]).quick).toBe(true);
   });

@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 
 /** The cases `--only` can pick. */
-export const CASE_NAMES = ["boot", "size", "memory", "idle", "throughput"] as const;
+export const CASE_NAMES = ["boot", "size", "memory", "idle", "throughput", "yield", "alloc", "cross-core", "cores"] as const;
 /** One case name. */
 export type CaseName = (typeof CASE_NAMES)[number];
 
@@ -26,8 +26,9 @@ export interface BenchOptions {
 }
 
 export const USAGE = `usage: pnpm bench [--quick] [--only <case>[,<case>]] [--runs N] [--json FILE] [--no-report] [--no-linux]
-  cases: ${CASE_NAMES.join(", ")} (also: boot-time, image-size, memory-floor, idle-cost)
-  --quick       3 timed runs per boot case instead of 10, fewer variants
+  cases: ${CASE_NAMES.join(", ")}
+         (also: boot-time, image-size, memory-floor, idle-cost, allocator, smp)
+  --quick       3 timed runs per boot case instead of 10, fewer variants, 3 in-guest samples instead of 7
   --only        run only these cases; the docs/ report is then left as it is
   --runs N      timed runs per boot case (after one warm-up)
   --json FILE   also write the raw results to FILE
@@ -40,6 +41,8 @@ const ALIASES: Record<string, CaseName> = {
   "image-size": "size",
   "memory-floor": "memory",
   "idle-cost": "idle",
+  allocator: "alloc",
+  smp: "cores",
 };
 
 /** Parses the arguments after `pnpm bench`; throws an Error with a readable message on bad input. */

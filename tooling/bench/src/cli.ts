@@ -2,12 +2,17 @@
 // chosen cases in order, prints the tables on stdout (progress on stderr), and writes the raw JSON,
 // docs/benchmarks.md and the SVG. The only file that composes cases and renderers; nothing imports it.
 import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { dirname, resolve } from "node:path";
 import { DEFAULT_MEMORY_MIB, findQemu, probeKvm } from "@toro/vm";
+import { runAllocCase } from "./cases/alloc.js";
 import { runBootCase } from "./cases/boot.js";
+import { runCoresCase } from "./cases/cores.js";
+import { runCrossCoreCase } from "./cases/cross-core.js";
 import { runIdleCase } from "./cases/idle.js";
 import { runSizeCase } from "./cases/image-size.js";
 import { runMemoryCase } from "./cases/memory-floor.js";
+import { runYieldCase } from "./cases/yield.js";
 import { parseBenchArgs, USAGE, type BenchOptions } from "./cli-args.js";
 import type { BenchContext } from "./context.js";
 import { ensureLinuxVm } from "./linux-vm.js";
@@ -57,6 +62,8 @@ async function main(argv: string[]): Promise<number> {
     machine,
     notes: [],
   };
+  const [load1, load5] = loadavg();
+  results.notes.push(`Host load average when the run started: ${load1?.toFixed(2)} (1 min), ${load5?.toFixed(2)} (5 min) on ${machine.cores} cores — other work shares this machine.`);
   if (options.quick) results.notes.push("Quick pass: few runs per target; medians are indicative only.");
   if (!kvmUsable) results.notes.push(`KVM unusable here (${machine.kvmKind}); only TCG was measured.`);
   results.notes.push(
@@ -74,6 +81,10 @@ async function main(argv: string[]): Promise<number> {
     else if (c === "size") results.size = await runSizeCase(ctx);
     else if (c === "memory") results.memory = await runMemoryCase(ctx);
     else if (c === "idle") results.idle = await runIdleCase(ctx);
+    else if (c === "yield") results.yield = await runYieldCase(ctx);
+    else if (c === "alloc") results.alloc = await runAllocCase(ctx);
+    else if (c === "cross-core") results.crossCore = await runCrossCoreCase(ctx);
+    else if (c === "cores") results.cores = await runCoresCase(ctx);
     else results.throughput = { skipped: [{ id: "http", label: "HTTP req/s and TCP MB/s (hello-http, static-web-server)", reason: "no network stack in the image yet (@toro/net has not landed)" }] };
   }
   progress.clear();

@@ -3,6 +3,7 @@
 // measured in the same run. No I/O; must not import the cases or spawn anything.
 import { ratio, summarize } from "./stats.js";
 import type { BenchResults, BootCaseResult, RunsOn, Skipped } from "./results.js";
+import { allocTable, coresTable, crossCoreTable, yieldTable } from "./micro-tables.js";
 
 /** A table ready to print. */
 export interface TableModel {
@@ -173,5 +174,5 @@ export function throughputTable(results: BenchResults): TableModel | null {
 
 /** Every table of a run, in report order. */
 export function allTables(results: BenchResults): TableModel[] {
-  return [bootTable, sizeTable, memoryTable, idleTable, throughputTable].flatMap((f) => f(results) ?? []);
+  return [bootTable, sizeTable, memoryTable, idleTable, throughputTable, yieldTable, allocTable, crossCoreTable, coresTable].flatMap((f) => f(results) ?? []);
 }

@@ -87,6 +87,10 @@ export interface BenchResults {
   memory?: { floors: MemoryFloorResult[]; skipped: Skipped[] };
   idle?: { results: IdleResult[]; skipped: Skipped[] };
   throughput?: { skipped: Skipped[] };
+  yield?: MicroCaseResult;
+  alloc?: MicroCaseResult;
+  crossCore?: MicroCaseResult;
+  cores?: MicroCaseResult;
   notes: string[];
 }
 
@@ -94,3 +98,24 @@ export interface BenchResults {
 export const ORIGINAL_TORO_PUBLISHED_BYTES = 130 * 1024;
 /** The line every boot target prints first, so the same moment is timed everywhere. */
 export const HELLO_LINE = "Hello from Toro! This TypeScript program is the kernel.";
+
+/** One run of an in-guest workload (or its host baseline): every metric it printed. */
+export interface MicroRun {
+  id: string;
+  label: string;
+  runsOn: RunsOn;
+  /** vCPUs of the VM (1 for the host baseline). */
+  cpus: number;
+  /** Metric name -> unit and samples, as printed (`BENCH name=value unit=…`). */
+  metrics: Record<string, { unit: string; samples: number[] }>;
+  /** Host wall ms from spawn to exit (boot and calibration included). */
+  wallMs: number;
+}
+
+/** The runs of one micro-benchmark case (yield, alloc, cross-core, cores). */
+export interface MicroCaseResult {
+  runs: MicroRun[];
+  skipped: Skipped[];
+  /** How the case measured, for the table notes (e.g. "raw Atomics + doorbell"). */
+  method: string;
+}

@@ -48,6 +48,11 @@ export function toroTarget(o: {
   machine?: Machine;
   bios?: string;
   match?: string;
+  /** vCPUs (run-image's `cpus`); default 1. */
+  cpus?: number;
+  /** Boot command line (`-append`). */
+  cmdline?: string;
+  timeoutMs?: number;
 }): Target {
   const match = o.match ?? HELLO_LINE;
   return {
@@ -56,7 +61,7 @@ export function toroTarget(o: {
     runsOn: o.accel,
     kind: "toro",
     match,
-    timeoutMs: VM_TIMEOUT_MS[o.accel],
+    timeoutMs: o.timeoutMs ?? VM_TIMEOUT_MS[o.accel],
     command: (memoryMiB) => ({
       command: o.qemu,
       args: buildQemuArgs({
@@ -64,6 +69,8 @@ export function toroTarget(o: {
         accel: o.accel,
         machine: o.machine ?? "microvm",
         ...(memoryMiB === undefined ? {} : { memoryMiB }),
+        ...(o.cpus === undefined ? {} : { cpus: o.cpus }),
+        ...(o.cmdline === undefined ? {} : { cmdline: o.cmdline }),
         ...(o.bios === undefined ? {} : { extraArgs: ["-bios", o.bios] }),
       }),
     }),
