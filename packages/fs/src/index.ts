@@ -9,6 +9,7 @@ export { joinPath, splitPath } from "./vfs/path.js";
 export type { DirEntryInfo, FileSystem, FsUsage, NodeKind, NodeStat, OpenFile, OpenOptions } from "./vfs/types.js";
 export { createMemoryFileSystem, type MemoryFileSystemOptions } from "./memfs/memory-file-system.js";
 export { mountFat, type FatMountOptions } from "./fat/fat-file-system.js";
+export type { OemCodePage } from "./fat/code-page.js";
 export { parseBootSector, type FatGeometry, type FatType } from "./fat/boot-sector.js";
 export { BlockCache, type BlockCacheOptions, type BlockCacheStats } from "./cache/block-cache.js";
 export { createMemoryBlockDevice, type MemoryBlockDevice, type MemoryBlockDeviceOptions } from "./memory-block-device.js";

@@ -296,6 +296,8 @@ export class BlockCache {
       let j = i + 1;
       while (j < dirty.length && dirty[j]![0] === dirty[j - 1]![0] + 1 && dirty[j]![1].order === dirty[i]![1].order) j++;
       const run = dirty.slice(i, j);
+      // Read the class now: writing a run resets its entries' classes to 0.
+      const runOrder = dirty[i]![1].order;
       const versions = run.map(([, e]) => e.version);
       const total = run.reduce((s, [, e]) => s + e.data.length, 0);
       const buffer = new Uint8Array(total);
@@ -313,7 +315,7 @@ export class BlockCache {
         e.order = 0;
       });
       this.stats.writtenBlocks += run.length;
-      const classEnds = j === dirty.length || dirty[j]![1].order !== dirty[i]![1].order;
+      const classEnds = j === dirty.length || dirty[j]![1].order !== runOrder;
       i = j;
       if (classEnds && ++classesDone < classes) await this.device.flush(); // barrier between classes
     }

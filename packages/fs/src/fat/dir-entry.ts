@@ -1,7 +1,9 @@
 // FAT on-disk layer (@toro/fs/fat): the 32-byte directory entry — short (8.3) entries and VFAT
 // long-name entries (fatgen103 §6 "FAT Directory Structure", §7 "FAT Long Directory Entries").
 // Decoding a directory never throws: orphaned or mismatched long-name entries fall back to the short
-// name, as the spec asks. Pure: bytes in, values out; imports only naming helpers.
+// name, as the spec asks. Short names are decoded in an OEM code page (CP850 unless told otherwise).
+// Pure: bytes in, values out; imports only naming helpers.
+import { decodeOem, type OemCodePage } from "./code-page.js";
 import { shortNameChecksum } from "./short-name.js";
 
 /** Attribute bits of DIR_Attr (fatgen103 §6). */
@@ -52,13 +54,28 @@ export interface DirScan {
   readonly freeSlots: boolean[];
   /** Short names in use (latin1 keys), including "." and "..". */
   readonly shortKeys: Set<string>;
+  /**
+   * Records by {@link nameKey} of their name and of their short name; when two records claim a key the
+   * first in slot order keeps it (as a linear search would find it).
+   */
+  readonly byName: Map<string, DirRecord>;
+}
+
+/** The case-insensitive lookup key of a name (FAT compares names without case, fatgen103 §7). */
+export function nameKey(name: string): string {
+  return name.toUpperCase();
+}
+
+/** Finds the record named `name` (long or short name, any case). */
+export function findByName(scan: DirScan, name: string): DirRecord | undefined {
+  return scan.byName.get(nameKey(name));
 }
 
 /**
  * Scans a directory's raw bytes. Skips ".", "..", volume labels and deleted entries; stops at the
  * first entry whose first byte is 0 (fatgen103 §6: no allocated entries follow it).
  */
-export function scanDirectory(bytes: Uint8Array): DirScan {
+export function scanDirectory(bytes: Uint8Array, codePage: OemCodePage = 850): DirScan {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = Math.floor(bytes.length / ENTRY_SIZE);
   const records: DirRecord[] = [];
@@ -106,25 +123,60 @@ export function scanDirectory(bytes: Uint8Array): DirScan {
     }
     lfn = undefined;
     if (isDots || attr & ATTR.VOLUME_ID) continue;
-    records.push({
-      name: name && name.length > 0 ? name : displayShortName(shortName, bytes[o + 12]!),
-      shortName,
-      shortKey,
-      attr,
-      ntRes: bytes[o + 12]!,
-      firstCluster: (v.getUint16(o + 20, true) << 16) | v.getUint16(o + 26, true),
-      size: v.getUint32(o + 28, true),
-      slot,
-      longSlots,
-      createTenths: bytes[o + 13]!,
-      createTime: v.getUint16(o + 14, true),
-      createDate: v.getUint16(o + 16, true),
-      accessDate: v.getUint16(o + 18, true),
-      writeTime: v.getUint16(o + 22, true),
-      writeDate: v.getUint16(o + 24, true),
-    });
+    const shown = displayShortName(shortName, bytes[o + 12]!, codePage);
+    records.push({ name: name && name.length > 0 ? name : shown, shortName, shortKey, slot, longSlots, ...entryFields(v, o) });
   }
-  return { records, freeSlots, shortKeys };
+  const byName = new Map<string, DirRecord>();
+  for (const r of records) {
+    const long = nameKey(r.name);
+    const short = nameKey(displayShortName(r.shortName, 0, codePage));
+    if (!byName.has(long)) byName.set(long, r);
+    if (!byName.has(short)) byName.set(short, r);
+  }
+  return { records, freeSlots, shortKeys, byName };
+}
+
+// The fields of the short entry at byte `o` that change over a file's life (fatgen103 §6).
+function entryFields(v: DataView, o: number) {
+  return {
+    attr: v.getUint8(o + 11),
+    ntRes: v.getUint8(o + 12),
+    firstCluster: (v.getUint16(o + 20, true) << 16) | v.getUint16(o + 26, true),
+    size: v.getUint32(o + 28, true),
+    createTenths: v.getUint8(o + 13),
+    createTime: v.getUint16(o + 14, true),
+    createDate: v.getUint16(o + 16, true),
+    accessDate: v.getUint16(o + 18, true),
+    writeTime: v.getUint16(o + 22, true),
+    writeDate: v.getUint16(o + 24, true),
+  };
+}
+
+/**
+ * Updates a scan after the short entry at `slot` was rewritten with the same name (new size, first
+ * cluster, times or attributes), without rescanning the directory. Returns false when `slot` holds
+ * no record of the scan (the caller must rescan).
+ */
+export function patchScan(scan: DirScan, slot: number, entry: Uint8Array, codePage: OemCodePage = 850): boolean {
+  const { records } = scan;
+  let lo = 0;
+  let hi = records.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = records[mid]!;
+    if (r.slot === slot) {
+      if (String.fromCharCode(...entry.subarray(0, 11)) !== r.shortKey) return false;
+      const next: DirRecord = { ...r, ...entryFields(new DataView(entry.buffer, entry.byteOffset, entry.byteLength), 0) };
+      records[mid] = next;
+      for (const k of [nameKey(r.name), nameKey(displayShortName(r.shortName, 0, codePage))]) {
+        if (scan.byName.get(k) === r) scan.byName.set(k, next);
+      }
+      return true;
+    }
+    if (r.slot < slot) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }
 
 function longNamePart(v: DataView, o: number): string {
@@ -137,10 +189,10 @@ function longNamePart(v: DataView, o: number): string {
 }
 
 /** The short name as shown to users: "NAME.EXT", lowercased where the NT case bits say so. */
-export function displayShortName(short11: Uint8Array, ntRes: number): string {
+export function displayShortName(short11: Uint8Array, ntRes: number, codePage: OemCodePage = 850): string {
   const chars = Array.from(short11, (b, i) => (i === 0 && b === 0x05 ? 0xe5 : b)); // 0x05 stands for 0xE5
-  let base = String.fromCharCode(...chars.slice(0, 8)).replace(/ +$/, "");
-  let ext = String.fromCharCode(...chars.slice(8, 11)).replace(/ +$/, "");
+  let base = decodeOem(chars.slice(0, 8), codePage).replace(/ +$/, "");
+  let ext = decodeOem(chars.slice(8, 11), codePage).replace(/ +$/, "");
   if (ntRes & 0x08) base = base.toLowerCase();
   if (ntRes & 0x10) ext = ext.toLowerCase();
   return ext.length > 0 ? `${base}.${ext}` : base;

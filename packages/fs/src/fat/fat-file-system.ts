@@ -7,7 +7,8 @@ import { ToroError } from "@toro/kernel";
 import type { BlockCacheOptions } from "../cache/block-cache.js";
 import { fsError } from "../errors.js";
 import type { DirEntryInfo, FileSystem, FsUsage, NodeStat, OpenFile, OpenOptions } from "../vfs/types.js";
-import { ATTR, displayShortName, encodeLongEntries, encodeShortEntry, type DirRecord } from "./dir-entry.js";
+import type { OemCodePage } from "./code-page.js";
+import { ATTR, encodeLongEntries, encodeShortEntry, findByName, type DirRecord } from "./dir-entry.js";
 import { FatOpenFile, nodeChain, nodeFromRecord, resizeNode, statOf, writeNodeEntry, type FatFileHost, type FatNode } from "./fat-file.js";
 import { toFatTimestamp } from "./fat-time.js";
 import { DATA_ORDER, FatVolume, type LoadedDir } from "./fat-volume.js";
@@ -21,6 +22,14 @@ export interface FatMountOptions {
   readonly readOnly?: boolean;
   /** Block cache settings. */
   readonly cache?: BlockCacheOptions;
+  /**
+   * OEM code page of short (8.3) names, for names that fit 8.3 but are not ASCII (`données` made by
+   * `mmd` is stored as the short name `DONNÉES` only). Default 850, as mtools writes; Linux's vfat
+   * driver defaults to 437. The two agree on the accented lowercase letters and É, Ç, Ä, Å, Æ, Ö, Ü, Ñ.
+   */
+  readonly codePage?: OemCodePage;
+  /** Most directories kept parsed in memory (default 64; 0 turns the directory cache off). */
+  readonly directoryCacheEntries?: number;
 }
 
 const FAT_EPOCH_MS = 315532800000; // 1980-01-01T00:00:00Z
@@ -40,15 +49,21 @@ const FAT_EPOCH_MS = 315532800000; // 1980-01-01T00:00:00Z
  * ```
  */
 export async function mountFat(device: BlockDevice, options: FatMountOptions = {}): Promise<FileSystem> {
-  const volume = await FatVolume.mount(device, options.cache === undefined ? {} : { cache: options.cache });
+  if (options.codePage !== undefined && options.codePage !== 437 && options.codePage !== 850) {
+    throw fsError("EINVAL", `unsupported code page ${String(options.codePage)}`, undefined, "use 437 or 850");
+  }
+  const volume = await FatVolume.mount(device, {
+    ...(options.cache === undefined ? {} : { cache: options.cache }),
+    ...(options.codePage === undefined ? {} : { codePage: options.codePage }),
+    ...(options.directoryCacheEntries === undefined ? {} : { directoryCacheEntries: options.directoryCacheEntries }),
+  });
   return new FatFileSystem(volume, options.now ?? (() => FAT_EPOCH_MS), options.readOnly === true || device.info.readOnly);
 }
 
 const upper = (s: string): string => s.toUpperCase();
 
 function findRecord(dir: LoadedDir, name: string): DirRecord | undefined {
-  const key = upper(name);
-  return dir.scan.records.find((r) => upper(r.name) === key || upper(displayShortName(r.shortName, 0)) === key);
+  return findByName(dir.scan, name);
 }
 
 const isDir = (r: { attr: number }): boolean => (r.attr & ATTR.DIRECTORY) !== 0;
@@ -115,6 +130,7 @@ class FatFileSystem implements FileSystem, FatFileHost {
       if (record) throw fsError("EEXIST", "file already exists", join(path));
       const v = this.volume;
       const [cluster] = await v.table.allocate(1);
+      v.forgetDir(cluster!);
       const t = toFatTimestamp(this.now());
       const stamp = { createDate: t.date, createTime: t.time, createTenths: t.tenths, accessDate: t.date, writeDate: t.date, writeTime: t.time };
       // fatgen103 §6: "." points at the directory itself, ".." at the parent (0 when it is the root).
@@ -138,6 +154,7 @@ class FatFileSystem implements FileSystem, FatFileHost {
       const inner = await this.volume.loadDir(record.firstCluster);
       if (inner.scan.records.length > 0) throw fsError("ENOTEMPTY", "directory not empty", join(path));
       await this.volume.deleteRecord(dir, record);
+      this.volume.forgetDir(record.firstCluster);
       await this.volume.table.free(inner.chain);
     });
   }
@@ -174,6 +191,7 @@ class FatFileSystem implements FileSystem, FatFileHost {
             const inner = await this.volume.loadDir(dst.record.firstCluster);
             if (inner.scan.records.length > 0) throw fsError("ENOTEMPTY", "directory not empty", join(to));
             await this.volume.deleteRecord(dst.dir, dst.record);
+            this.volume.forgetDir(dst.record.firstCluster);
             await this.volume.table.free(inner.chain);
           } else {
             await this.removeFile(dst.dir, dst.record);
@@ -258,15 +276,14 @@ class FatFileSystem implements FileSystem, FatFileHost {
   sync(): Promise<void> {
     return this.run(async () => {
       if (this.readOnly) return;
-      await this.volume.table.writeFsInfo();
-      await this.volume.cache.flush();
+      await this.volume.sync();
     });
   }
 
   usage(): Promise<FsUsage> {
     return this.run(async () => {
       const bpc = this.volume.geo.bytesPerCluster;
-      return { totalBytes: this.volume.geo.clusterCount * bpc, freeBytes: this.volume.table.freeCount * bpc };
+      return { totalBytes: this.volume.geo.clusterCount * bpc, freeBytes: this.volume.table.available * bpc };
     });
   }
 

@@ -101,7 +101,9 @@ export async function nodeChain(volume: FatVolume, node: FatNode): Promise<numbe
 /** Writes the node's short entry back to its directory slot. */
 export async function writeNodeEntry(volume: FatVolume, node: FatNode): Promise<void> {
   if (node.detached) return;
-  await volume.cache.write(node.entryOffset, encodeShortEntry(node.fields), DIR_ORDER);
+  const entry = encodeShortEntry(node.fields);
+  await volume.cache.write(node.entryOffset, entry, DIR_ORDER);
+  volume.patchCachedEntry(node.parentRef, node.slot, entry);
 }
 
 /** Sets the size of `node`, freeing or allocating (and zeroing) clusters. */
@@ -173,7 +175,7 @@ export class FatOpenFile implements OpenFile {
       if (end > this.node.fields.size) {
         const chain = await nodeChain(volume, this.node);
         const needed = Math.ceil(end / volume.geo.bytesPerCluster) - chain.length;
-        if (needed > volume.table.freeCount) throw fsError("ENOSPC", "no space left on device");
+        if (needed > volume.table.available) throw fsError("ENOSPC", "no space left on device");
         // Grow first (zero-filling any hole), so a failed allocation changes nothing.
         const old = this.node.fields.size;
         await resizeNode(volume, this.node, Math.max(old, position));
@@ -201,8 +203,7 @@ export class FatOpenFile implements OpenFile {
   sync(): Promise<void> {
     return this.host.run(async () => {
       this.check();
-      await this.host.volume.table.writeFsInfo();
-      await this.host.volume.cache.flush();
+      await this.host.volume.sync();
     });
   }
 

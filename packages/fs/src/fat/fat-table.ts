@@ -1,7 +1,9 @@
 // FAT on-disk layer (@toro/fs/fat): the File Allocation Table itself — entry access for FAT12/16/32,
 // cluster-chain walking with loop and range checks, allocation and freeing, and the FSInfo free-count
-// hints (fatgen103 §4 "FAT Data Structure", §5 "FAT32 FSInfo Sector Structure"). Reaches the disk only
-// through the BlockCache; imports nothing from the VFS and no driver.
+// hints (fatgen103 §4 "FAT Data Structure", §5 "FAT32 FSInfo Sector Structure"). Frees and chain cuts
+// are deferred until the directory entries that stopped using the clusters are on disk (see
+// `applyPending`), so a crash can leave lost clusters but never an entry pointing at a freed one.
+// Reaches the disk only through the BlockCache; imports nothing from the VFS and no driver.
 import type { BlockCache } from "../cache/block-cache.js";
 import { corrupt, fsError } from "../errors.js";
 import type { FatGeometry } from "./boot-sector.js";
@@ -17,8 +19,12 @@ const FSI_UNKNOWN = 0xffffffff;
 
 /** The allocation table of one mounted volume. */
 export class FatTable {
-  /** Free clusters (exact: counted at mount, then kept up to date). */
+  /** Clusters free on disk and allocatable now (exact: counted at mount, then kept up to date). */
   freeCount = 0;
+  // Deferred FAT writes, cluster -> value: 0 frees a cluster, the end mark cuts a chain. They are the
+  // logical contents of the FAT (`get` sees them) but reach the cache only in `applyPending`.
+  private readonly pending = new Map<number, number>();
+  private pendingFrees = 0;
   private nextFree = 2;
   private fsInfoDirty = false;
   private readonly eoc: number;
@@ -71,9 +77,26 @@ export class FatTable {
     return value >= this.eoc;
   }
 
-  /** Reads the entry of cluster `n` from the active FAT. */
+  /** Clusters free once the deferred frees are applied: what a caller may still allocate. */
+  get available(): number {
+    return this.freeCount + this.pendingFrees;
+  }
+
+  /** Whether frees or chain cuts wait for {@link FatTable.applyPending}. */
+  get hasPending(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** Reads the entry of cluster `n` from the active FAT (deferred changes included). */
   async get(n: number): Promise<number> {
     this.checkCluster(n);
+    const deferred = this.pending.get(n);
+    if (deferred !== undefined) return deferred;
+    return this.read(n);
+  }
+
+  // The entry of cluster `n` as the cached FAT holds it (deferred changes not included).
+  private async read(n: number): Promise<number> {
     const { offset, size } = this.entryPlace(n, this.geo.mirroringDisabled ? this.geo.activeFat : 0);
     const b = new Uint8Array(size);
     await this.cache.read(offset, b);
@@ -89,6 +112,16 @@ export class FatTable {
   /** Writes the entry of cluster `n` into every FAT copy (or only the active one when mirroring is off). */
   async set(n: number, value: number): Promise<void> {
     this.checkCluster(n);
+    // Writing a cluster overrides a deferred change to it (a cut chain that grows again).
+    const deferred = this.pending.get(n);
+    if (deferred !== undefined) {
+      this.pending.delete(n);
+      if (deferred === 0) this.pendingFrees--;
+    }
+    await this.write(n, value);
+  }
+
+  private async write(n: number, value: number): Promise<void> {
     const copies = this.geo.mirroringDisabled ? [this.geo.activeFat] : Array.from({ length: this.geo.fatCount }, (_, i) => i);
     for (const copy of copies) {
       const { offset, size } = this.entryPlace(n, copy);
@@ -142,13 +175,49 @@ export class FatTable {
    */
   async allocate(count: number, after = 0): Promise<number[]> {
     if (count <= 0) return [];
+    // A chain cut by a truncation that is not on disk yet grows back into its own old clusters: linking
+    // `after` to a fresh cluster now would change the chain the on-disk entry still describes.
+    const reused = after !== 0 ? await this.reusableTail(after, count) : [];
+    if (count - reused.length > this.available - reused.length) throw fsError("ENOSPC", "no space left on device");
+    if (reused.length > 0) {
+      this.pending.delete(after);
+      for (const c of reused) this.pending.delete(c);
+      this.pendingFrees -= reused.length;
+      if (reused.length === count) {
+        this.pending.set(reused[count - 1]!, this.mask);
+        return reused;
+      }
+    }
+    const fresh = await this.allocateFresh(count - reused.length, reused[reused.length - 1] ?? after);
+    return [...reused, ...fresh];
+  }
+
+  // The clusters (at most `max`) that followed `after` on disk before a deferred cut at `after`.
+  private async reusableTail(after: number, max: number): Promise<number[]> {
+    const out: number[] = [];
+    if (this.pending.get(after) !== this.mask) return out;
+    for (let tail = after; out.length < max; ) {
+      const next = await this.read(tail);
+      if (next < 2 || next > this.lastCluster || this.pending.get(next) !== 0 || out.includes(next)) break;
+      out.push(next);
+      tail = next;
+    }
+    return out;
+  }
+
+  private async allocateFresh(count: number, after: number): Promise<number[]> {
+    if (count > this.freeCount && this.pendingFrees > 0) {
+      // Room waits in deferred frees: make the entries that dropped those clusters durable, then free them.
+      await this.cache.flush();
+      await this.applyPending();
+    }
     if (count > this.freeCount) throw fsError("ENOSPC", "no space left on device");
     const got: number[] = [];
     let n = this.nextFree;
     let scanned = 0;
     while (got.length < count && scanned < this.geo.clusterCount) {
       if (n > this.lastCluster) n = 2;
-      if ((await this.get(n)) === 0) got.push(n);
+      if (!this.pending.has(n) && (await this.read(n)) === 0) got.push(n);
       n++;
       scanned++;
     }
@@ -165,19 +234,45 @@ export class FatTable {
     return got;
   }
 
-  /** Marks every cluster of `clusters` free. */
+  /**
+   * Frees every cluster of `clusters` — deferred: the FAT changes once {@link FatTable.applyPending}
+   * runs, after the directory entry that used them is on disk.
+   */
   async free(clusters: readonly number[]): Promise<void> {
-    for (const c of clusters) await this.set(c, 0);
-    this.freeCount += clusters.length;
-    if (clusters.length > 0) {
-      this.nextFree = Math.min(this.nextFree, ...clusters);
-      this.fsInfoDirty = true;
+    for (const c of clusters) {
+      this.checkCluster(c);
+      if (this.pending.get(c) !== 0) this.pendingFrees++;
+      this.pending.set(c, 0);
     }
   }
 
-  /** Marks `cluster` as the end of its chain. */
+  /** Marks `cluster` as the end of its chain (a cut: deferred like {@link FatTable.free}). */
   async setEnd(cluster: number): Promise<void> {
-    await this.set(cluster, this.mask);
+    this.checkCluster(cluster);
+    if (this.pending.get(cluster) === 0) this.pendingFrees--;
+    this.pending.set(cluster, this.mask);
+  }
+
+  /**
+   * Writes the deferred frees and cuts into the cached FAT. Call it only once the directory entries
+   * written before are durable (after a cache flush): fatgen103 leaves ordering to the driver, and
+   * freeing first would let a crash leave an entry whose chain holds free clusters.
+   */
+  async applyPending(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const entries = [...this.pending].sort((a, b) => a[0] - b[0]);
+    this.pending.clear();
+    let freed = 0;
+    for (const [n, value] of entries) {
+      await this.write(n, value);
+      if (value === 0) {
+        freed++;
+        this.nextFree = Math.min(this.nextFree, n);
+      }
+    }
+    this.pendingFrees = 0;
+    this.freeCount += freed;
+    if (freed > 0) this.fsInfoDirty = true;
   }
 
   /** Writes the FSInfo free count and next-free hint (FAT32 only) if they changed. */
