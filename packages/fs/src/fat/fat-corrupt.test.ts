@@ -70,6 +70,20 @@ describe("damaged FAT images", () => {
     await expect(mountFat(createMemoryBlockDevice(new Uint8Array(512)))).rejects.toMatchObject({ code: "EIO" });
   });
 
+  it("a directory that contains itself (a cycle) makes a recursive rm fail with EIO, not loop", async () => {
+    const img = image.slice();
+    const dirCluster = firstCluster(img, rootEntry(img, "DIR        "));
+    const dirStart = (geo.firstDataSector + (dirCluster - 2) * geo.sectorsPerCluster) * 512;
+    // Find a free slot in /dir and put an entry there that names /dir's own cluster.
+    let slot = dirStart;
+    while (img[slot] !== 0 && img[slot] !== 0xe5) slot += 32;
+    img.set(img.subarray(dirStart, dirStart + 32), slot); // a copy of ".": a directory entry for dirCluster
+    img.set(enc.encode("LOOP       "), slot);
+    const vfs = await vfsOver(img);
+    expect(await vfs.readdir("/dir/loop/loop")).toContain("LOOP"); // the cycle is really there
+    await expect(vfs.rm("/dir", { recursive: true })).rejects.toMatchObject({ code: "EIO" });
+  });
+
   it("random corruption of metadata gives typed errors and terminates", async () => {
     const metaEnd = geo.firstDataSector * 512 + 8 * geo.bytesPerCluster;
     await fc.assert(
@@ -87,9 +101,11 @@ describe("damaged FAT images", () => {
         await expectTyped(async () => (vfs = await vfsOver(img)));
         if (!vfs) return;
         const v = vfs;
-        // Walk at most 6 levels: a directory entry may point at an ancestor (a cycle in the tree).
+        // Walk at most 6 levels and 300 directories: a directory entry may point at an ancestor (a
+        // cycle in the tree), which would otherwise make the walk exponential.
+        let budget = 300;
         const walk = async (dir: string, depth: number): Promise<void> => {
-          if (depth > 6) return;
+          if (depth > 6 || --budget < 0) return;
           for (const d of await v.readdir(dir, { withFileTypes: true })) {
             const p = `${dir === "/" ? "" : dir}/${d.name}`;
             if (d.isDirectory()) await expectTyped(() => walk(p, depth + 1));

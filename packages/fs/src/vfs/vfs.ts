@@ -16,6 +16,9 @@ interface Mount {
   handles: number;
 }
 
+/** Deepest directory tree a recursive operation walks before calling the tree damaged. */
+const MAX_TREE_DEPTH = 128;
+
 /** Options of {@link Vfs.readFile}. */
 export interface ReadFileOptions {
   /** `"utf8"` returns a string instead of bytes. */
@@ -334,6 +337,15 @@ export class Vfs {
    * ```
    */
   async rm(path: string, options: RmOptions = {}): Promise<void> {
+    return this.rmAt(path, options, 0);
+  }
+
+  private async rmAt(path: string, options: RmOptions, depth: number): Promise<void> {
+    // A damaged FAT can make a directory contain one of its ancestors: without a bound, a recursive
+    // rm would walk that cycle forever.
+    if (depth > MAX_TREE_DEPTH) {
+      throw fsError("EIO", `directory tree deeper than ${MAX_TREE_DEPTH} levels (a cycle in a damaged filesystem?)`, joinPath(splitPath(path)));
+    }
     let st: Stats;
     try {
       st = await this.stat(path);
@@ -344,7 +356,7 @@ export class Vfs {
     if (st.isFile()) return this.unlink(path);
     if (!options.recursive) throw fsError("EISDIR", "is a directory (use { recursive: true })", joinPath(splitPath(path)));
     const full = splitPath(path);
-    for (const name of await this.readdir(path)) await this.rm(joinPath([...full, name]), { recursive: true });
+    for (const name of await this.readdir(path)) await this.rmAt(joinPath([...full, name]), { recursive: true }, depth + 1);
     await this.rmdir(path);
   }
 
