@@ -6,7 +6,7 @@
 set -euo pipefail
 
 PNPM_VERSION="10.34.8" # keep equal to "packageManager" in the root package.json
-APT_PACKAGES=(qemu-system-x86 musl-dev musl-tools gcc make binutils dosfstools mtools)
+APT_PACKAGES=(qemu-system-x86 musl-dev musl-tools gcc make binutils dosfstools mtools wrk)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

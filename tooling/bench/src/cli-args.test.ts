@@ -23,6 +23,11 @@ describe("parseBenchArgs", () => {
     expect(parseBenchArgs(["--only", "cores,yield,cross-core,allocator"]).cases).toEqual(["yield", "alloc", "cross-core", "cores"]);
     expect(parseBenchArgs(["--only", "smp"]).cases).toEqual(["cores"]);
   });
+
+  it("knows the I/O cases and their aliases", () => {
+    expect(parseBenchArgs(["--only", "http,fs,blk"]).cases).toEqual(["blk", "fs", "http"]);
+    expect(parseBenchArgs(["--only", "throughput,tcp,fat,virtio-blk"]).cases).toEqual(["blk", "fs", "http"]);
+  });
   it("ignores pnpm's bare --", () => {
     expect(parseBenchArgs(["--", "--quick"]).quick).toBe(true);
   });

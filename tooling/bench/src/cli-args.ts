@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 
 /** The cases `--only` can pick. */
-export const CASE_NAMES = ["boot", "size", "memory", "idle", "throughput", "yield", "alloc", "cross-core", "cores"] as const;
+export const CASE_NAMES = ["boot", "size", "memory", "idle", "blk", "fs", "http", "yield", "alloc", "cross-core", "cores"] as const;
 /** One case name. */
 export type CaseName = (typeof CASE_NAMES)[number];
 
@@ -27,8 +27,9 @@ export interface BenchOptions {
 
 export const USAGE = `usage: pnpm bench [--quick] [--only <case>[,<case>]] [--runs N] [--json FILE] [--no-report] [--no-linux]
   cases: ${CASE_NAMES.join(", ")}
-         (also: boot-time, image-size, memory-floor, idle-cost, allocator, smp)
-  --quick       3 timed runs per boot case instead of 10, fewer variants, 3 in-guest samples instead of 7
+         (also: boot-time, image-size, memory-floor, idle-cost, virtio-blk, fat, throughput, tcp, allocator, smp)
+  --quick       3 timed runs per boot case instead of 10, fewer variants, 3 in-guest samples instead of 7,
+                one 5 s wrk run per HTTP target instead of 3
   --only        run only these cases; the docs/ report is then left as it is
   --runs N      timed runs per boot case (after one warm-up)
   --json FILE   also write the raw results to FILE
@@ -41,6 +42,10 @@ const ALIASES: Record<string, CaseName> = {
   "image-size": "size",
   "memory-floor": "memory",
   "idle-cost": "idle",
+  "virtio-blk": "blk",
+  fat: "fs",
+  throughput: "http",
+  tcp: "http",
   allocator: "alloc",
   smp: "cores",
 };

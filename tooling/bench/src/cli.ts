@@ -6,9 +6,12 @@ import { loadavg } from "node:os";
 import { dirname, resolve } from "node:path";
 import { DEFAULT_MEMORY_MIB, findQemu, probeKvm } from "@toro/vm";
 import { runAllocCase } from "./cases/alloc.js";
+import { runBlkCase } from "./cases/blk.js";
 import { runBootCase } from "./cases/boot.js";
 import { runCoresCase } from "./cases/cores.js";
 import { runCrossCoreCase } from "./cases/cross-core.js";
+import { runFsCase } from "./cases/fs.js";
+import { runHttpCase } from "./cases/http.js";
 import { runIdleCase } from "./cases/idle.js";
 import { runSizeCase } from "./cases/image-size.js";
 import { runMemoryCase } from "./cases/memory-floor.js";
@@ -85,7 +88,9 @@ async function main(argv: string[]): Promise<number> {
     else if (c === "alloc") results.alloc = await runAllocCase(ctx);
     else if (c === "cross-core") results.crossCore = await runCrossCoreCase(ctx);
     else if (c === "cores") results.cores = await runCoresCase(ctx);
-    else results.throughput = { skipped: [{ id: "http", label: "HTTP req/s and TCP MB/s (hello-http, static-web-server)", reason: "no network stack in the image yet (@toro/net has not landed)" }] };
+    else if (c === "blk") results.blk = await runBlkCase(ctx);
+    else if (c === "fs") results.fs = await runFsCase(ctx);
+    else results.http = await runHttpCase(ctx);
   }
   progress.clear();
 

@@ -59,6 +59,6 @@ describe("allTables", () => {
     const r = sampleResults();
     delete r.memory;
     delete r.idle;
-    expect(allTables(r).map((t) => t.title.split(" ")[0])).toEqual(["Boot", "Image", "Throughput"]);
+    expect(allTables(r).map((t) => t.title.split(" ")[0])).toEqual(["Boot", "Image", "HTTP"]);
   });
 });

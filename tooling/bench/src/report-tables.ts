@@ -3,6 +3,7 @@
 // measured in the same run. No I/O; must not import the cases or spawn anything.
 import { ratio, summarize } from "./stats.js";
 import type { BenchResults, BootCaseResult, RunsOn, Skipped } from "./results.js";
+import { blkTable, fsTable, httpTable } from "./io-tables.js";
 import { allocTable, coresTable, crossCoreTable, yieldTable } from "./micro-tables.js";
 
 /** A table ready to print. */
@@ -165,14 +166,7 @@ export function idleTable(results: BenchResults): TableModel | null {
   };
 }
 
-/** The throughput placeholder: not available until the network stack lands. */
-export function throughputTable(results: BenchResults): TableModel | null {
-  const t = results.throughput;
-  if (t === undefined) return null;
-  return { title: "Throughput", headers: ["case", "status"], align: ["l", "l"], rows: t.skipped.map((s) => [s.label, `not available yet: ${s.reason}`]), notes: [] };
-}
-
 /** Every table of a run, in report order. */
 export function allTables(results: BenchResults): TableModel[] {
-  return [bootTable, sizeTable, memoryTable, idleTable, throughputTable, yieldTable, allocTable, crossCoreTable, coresTable].flatMap((f) => f(results) ?? []);
+  return [bootTable, sizeTable, memoryTable, idleTable, httpTable, blkTable, fsTable, yieldTable, allocTable, crossCoreTable, coresTable].flatMap((f) => f(results) ?? []);
 }

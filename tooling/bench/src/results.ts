@@ -86,7 +86,12 @@ export interface BenchResults {
   size?: { images: ImageSizeResult[]; skipped: Skipped[] };
   memory?: { floors: MemoryFloorResult[]; skipped: Skipped[] };
   idle?: { results: IdleResult[]; skipped: Skipped[] };
-  throughput?: { skipped: Skipped[] };
+  /** virtio-blk in the guest beside dd on the host (issue 4). */
+  blk?: MicroCaseResult;
+  /** FAT sequential throughput in the guest (issue 6). */
+  fs?: MicroCaseResult;
+  /** wrk and bulk TCP against Toro services and Node.js on the host (issues 5, 6, 7). */
+  http?: MicroCaseResult;
   yield?: MicroCaseResult;
   alloc?: MicroCaseResult;
   crossCore?: MicroCaseResult;
@@ -110,9 +115,13 @@ export interface MicroRun {
   metrics: Record<string, { unit: string; samples: number[] }>;
   /** Host wall ms from spawn to exit (boot and calibration included). */
   wallMs: number;
+  /** QEMU machine type, for cases that boot more than one. */
+  machine?: "microvm" | "q35";
+  /** What else a reader needs about this row (e.g. the tool and its flags). */
+  detail?: string;
 }
 
-/** The runs of one micro-benchmark case (yield, alloc, cross-core, cores). */
+/** The runs of one micro-benchmark or I/O case (yield, alloc, cross-core, cores; blk, fs, http). */
 export interface MicroCaseResult {
   runs: MicroRun[];
   skipped: Skipped[];

@@ -2,7 +2,7 @@
 // on the host, the Linux microVM — as command lines plus a success check. QEMU command lines come
 // from @toro/vm's buildQemuArgs, so every VM gets run-image's exact flags. Pure: builds arguments
 // and judges finished runs; it spawns nothing and must not import the renderers.
-import { buildQemuArgs, decodeExitStatus, type Machine } from "@toro/vm";
+import { buildQemuArgs, decodeExitStatus, type DiskOption, type Machine, type PortForward } from "@toro/vm";
 import { HELLO_LINE, type BootCaseResult, type RunsOn } from "./results.js";
 import type { TimedRun } from "./timed-process.js";
 
@@ -52,6 +52,10 @@ export function toroTarget(o: {
   cpus?: number;
   /** Boot command line (`-append`). */
   cmdline?: string;
+  /** virtio-blk disks (run-image's `disks`). */
+  disks?: DiskOption[];
+  /** Host port forwards on QEMU user networking (run-image's `ports`; adds the virtio-net NIC). */
+  ports?: PortForward[];
   timeoutMs?: number;
 }): Target {
   const match = o.match ?? HELLO_LINE;
@@ -71,6 +75,8 @@ export function toroTarget(o: {
         ...(memoryMiB === undefined ? {} : { memoryMiB }),
         ...(o.cpus === undefined ? {} : { cpus: o.cpus }),
         ...(o.cmdline === undefined ? {} : { cmdline: o.cmdline }),
+        ...(o.disks === undefined ? {} : { disks: o.disks }),
+        ...(o.ports === undefined ? {} : { ports: o.ports }),
         ...(o.bios === undefined ? {} : { extraArgs: ["-bios", o.bios] }),
       }),
     }),

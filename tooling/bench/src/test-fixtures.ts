@@ -45,7 +45,7 @@ export function sampleResults(): BenchResults {
       skipped: [],
     },
     idle: { results: [{ id: "idle-kvm", label: "Toro idle app", runsOn: "kvm", windowMs: 10_000, cpuMs: 30, cpuPercent: 0.3 }], skipped: [] },
-    throughput: { skipped: [{ id: "http", label: "HTTP req/s", reason: "no network stack yet" }] },
+    http: { method: "wrk", runs: [], skipped: [{ id: "http-echo", label: "Toro echo", reason: "not available yet: apps/echo does not exist" }] },
     notes: ["a note"],
   };
 }

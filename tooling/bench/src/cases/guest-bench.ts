@@ -11,7 +11,7 @@ import type { BenchContext } from "../context.js";
 import type { MicroRun, RunsOn, Skipped } from "../results.js";
 import { toroTarget } from "../targets.js";
 import { timedRun, type TimedRun } from "../timed-process.js";
-import { decodeExitStatus } from "@toro/vm";
+import { decodeExitStatus, type DiskOption, type Machine } from "@toro/vm";
 
 const imagesDir = fileURLToPath(new URL("../../.cache/images", import.meta.url));
 const linked = new Map<string, string>();
@@ -23,14 +23,21 @@ export function benchAppDir(name: string): string {
 
 /** Links tooling/bench/apps/<name> (once per bench run) and returns the image path. */
 export async function linkBenchApp(ctx: BenchContext, name: string): Promise<string> {
-  const cached = linked.get(name);
+  return linkAppDir(ctx, `bench-${name}`, benchAppDir(name));
+}
+
+/**
+ * Links any app folder of the monorepo (an app, an image-test fixture) once per bench run into
+ * tooling/bench/.cache/images/<imageName>.img — never into the app's own dist/.
+ */
+export async function linkAppDir(ctx: BenchContext, imageName: string, appDir: string): Promise<string> {
+  const cached = linked.get(imageName);
   if (cached !== undefined) return cached;
-  const appDir = benchAppDir(name);
-  if (!existsSync(appDir)) throw new Error(`tooling/bench/apps/${name} does not exist`);
+  if (!existsSync(appDir)) throw new Error(`${appDir} does not exist`);
   mkdirSync(imagesDir, { recursive: true });
-  ctx.progress.status(`linking tooling/bench/apps/${name}…`);
-  const result = await linkImage({ appDir, out: `${imagesDir}/bench-${name}.img`, sourceCondition: true });
-  linked.set(name, result.imagePath);
+  ctx.progress.status(`linking ${appDir.replace(/^.*?\/(apps|tooling)\//, "$1/")}…`);
+  const result = await linkImage({ appDir, out: `${imagesDir}/${imageName}.img`, sourceCondition: true });
+  linked.set(imageName, result.imagePath);
   return result.imagePath;
 }
 
@@ -55,6 +62,16 @@ export interface GuestBenchOptions {
   label: string;
   cpus: number;
   cmdline?: string;
+  /** Machine type; default microvm (recorded in the run when given). */
+  machine?: Machine;
+  /** virtio-blk disks to attach. */
+  disks?: DiskOption[];
+  /** Guest memory in MiB; default run-image's. */
+  memoryMiB?: number;
+  /** Accelerators to run on; default KVM (when usable) then TCG. */
+  accels?: ("kvm" | "tcg")[];
+  /** Called before each boot (e.g. to rebuild a disk image), with the accelerator. */
+  before?: (accel: "kvm" | "tcg") => void;
 }
 
 /**
@@ -71,10 +88,11 @@ export async function runGuestBench(ctx: BenchContext, o: GuestBenchOptions): Pr
   } catch (error) {
     return { runs, skipped: [{ id: `bench-${o.app}`, label: o.label, reason: `link failed: ${(error as Error).message}` }] };
   }
-  const accels: ("kvm" | "tcg")[] = ctx.kvmUsable ? ["kvm", "tcg"] : ["tcg"];
+  const accels = (o.accels ?? ["kvm", "tcg"]).filter((a) => a === "tcg" || ctx.kvmUsable);
   for (const accel of accels) {
+    o.before?.(accel);
     const target = toroTarget({
-      id: `bench-${o.app}-${accel}`,
+      id: `bench-${o.app}-${o.machine === undefined ? "" : `${o.machine}-`}${accel}`,
       label: o.label,
       qemu: ctx.qemu,
       image,
@@ -83,11 +101,14 @@ export async function runGuestBench(ctx: BenchContext, o: GuestBenchOptions): Pr
       match: "BENCH done",
       timeoutMs: accel === "kvm" ? 90_000 : 180_000,
       ...(o.cmdline === undefined ? {} : { cmdline: o.cmdline }),
+      ...(o.machine === undefined ? {} : { machine: o.machine }),
+      ...(o.disks === undefined ? {} : { disks: o.disks }),
     });
-    ctx.progress.status(`${o.app}: ${o.label} [${accel}, ${o.cpus} vCPU]`);
-    const { command, args } = target.command();
+    ctx.progress.status(`${o.app}: ${o.label} [${accel}, ${o.cpus} vCPU${o.machine === undefined ? "" : `, ${o.machine}`}]`);
+    const { command, args } = target.command(o.memoryMiB);
     const run = await timedRun({ command, args, match: target.match, timeoutMs: target.timeoutMs });
-    const r = judge(run, { id: target.id, label: o.label, runsOn: accel, cpus: o.cpus }, decodeExitStatus(run.status));
+    const base = { id: target.id, label: o.label, runsOn: accel, cpus: o.cpus, ...(o.machine === undefined ? {} : { machine: o.machine }) };
+    const r = judge(run, base, decodeExitStatus(run.status));
     if ("metrics" in r) runs.push(r);
     else skipped.push(r);
   }
