@@ -1,5 +1,6 @@
 // Byte helpers of @toro/http (bottom layer): the character classes of RFC 9110 §5.6.2 (tokens) and
-// §5.5 (field values), and Latin-1 conversions for the protocol's ASCII text. Imports nothing.
+// §5.5 (field values), Latin-1 conversions for the protocol's ASCII text, and UTF-8 decoding (the
+// encoder is @toro/kernel's `encodeUtf8`). Imports nothing.
 
 /** `tchar` of RFC 9110 §5.6.2, as a 128-entry table. */
 const TCHAR = new Uint8Array(128);
@@ -58,38 +59,6 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
     at += p.length;
   }
   return out;
-}
-
-/** @internal UTF-8 encode (bodies given as strings; lone surrogates become U+FFFD). */
-export function utf8(s: string): Uint8Array {
-  const out = new Uint8Array(s.length * 3);
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    let c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        i++;
-      }
-    }
-    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
-    if (c < 0x80) out[n++] = c;
-    else if (c < 0x800) {
-      out[n++] = 0xc0 | (c >> 6);
-      out[n++] = 0x80 | (c & 63);
-    } else if (c < 0x10000) {
-      out[n++] = 0xe0 | (c >> 12);
-      out[n++] = 0x80 | ((c >> 6) & 63);
-      out[n++] = 0x80 | (c & 63);
-    } else {
-      out[n++] = 0xf0 | (c >> 18);
-      out[n++] = 0x80 | ((c >> 12) & 63);
-      out[n++] = 0x80 | ((c >> 6) & 63);
-      out[n++] = 0x80 | (c & 63);
-    }
-  }
-  return out.slice(0, n);
 }
 
 /** @internal UTF-8 decode; malformed sequences become U+FFFD, never throws. */

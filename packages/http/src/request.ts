@@ -1,7 +1,8 @@
 // Message layer of @toro/http: `Request`, what a handler receives — method, target, headers and a
 // body streamed as an async iterable of bytes (pulled from the connection, so a handler that reads
-// slowly slows the client down). Imports only sibling message helpers.
-import { fromUtf8, utf8 } from "./ascii.js";
+// slowly slows the client down). Imports only sibling message helpers and @toro/kernel's UTF-8 encoder.
+import { encodeUtf8 } from "@toro/kernel";
+import { fromUtf8 } from "./ascii.js";
 import { collectBytes, emptyBody } from "./body.js";
 import { Headers, type HeadersInit } from "./headers.js";
 
@@ -67,7 +68,7 @@ export class Request {
     this.httpVersion = init.httpVersion ?? "1.1";
     this.headers = new Headers(init.headers);
     const b = init.body;
-    this.body = b === undefined ? emptyBody : typeof b === "string" ? once(utf8(b)) : b instanceof Uint8Array ? once(b) : b;
+    this.body = b === undefined ? emptyBody : typeof b === "string" ? once(encodeUtf8(b)) : b instanceof Uint8Array ? once(b) : b;
   }
 
   /**

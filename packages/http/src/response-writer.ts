@@ -1,8 +1,10 @@
 // Connection layer of @toro/http: serialises a Response onto a byte stream (RFC 9112 §4 status line,
 // §6 framing, §7.1 chunked) — Content-Length when known, chunked when not (close-delimited for 1.0
 // clients), no body for HEAD, 1xx, 204 and 304 (RFC 9110 §6.4.1) — pulling stream bodies one chunk at
-// a time and awaiting the transport's backpressure between chunks. Imports only sibling modules.
-import { latin1Bytes, utf8 } from "./ascii.js";
+// a time and awaiting the transport's backpressure between chunks. Imports only sibling modules and
+// @toro/kernel's UTF-8 encoder.
+import { encodeUtf8 } from "@toro/kernel";
+import { latin1Bytes } from "./ascii.js";
 import { Headers } from "./headers.js";
 import type { Response } from "./response.js";
 import { reasonPhrase } from "./status.js";
@@ -107,7 +109,7 @@ export async function writeResponse(stream: ByteStream, res: Response, ctx: Writ
   body = null;
   try {
     for await (const raw of chunks) {
-      const chunk = raw instanceof Uint8Array ? raw : utf8(String(raw));
+      const chunk = raw instanceof Uint8Array ? raw : encodeUtf8(String(raw));
       if (chunk.length === 0) continue;
       if (mode === "fixed" && sent + chunk.length > length) {
         // The handler promised fewer bytes than it produced: the framing cannot be kept.

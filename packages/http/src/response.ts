@@ -1,8 +1,9 @@
 // Message layer of @toro/http: `Response`, what a handler returns — status, headers and a body that
 // is bytes, text or a stream (an async iterable of byte chunks, pulled only as fast as the client
-// reads: a 100 MB file never sits in memory). Imports only sibling message helpers.
-import { ToroError } from "@toro/kernel";
-import { fromUtf8, utf8 } from "./ascii.js";
+// reads: a 100 MB file never sits in memory). Imports only sibling message helpers and @toro/kernel's
+// error base and UTF-8 encoder.
+import { encodeUtf8, ToroError } from "@toro/kernel";
+import { fromUtf8 } from "./ascii.js";
 import { collectBytes } from "./body.js";
 import { Headers, type HeadersInit } from "./headers.js";
 
@@ -70,7 +71,7 @@ export class Response {
     this.status = status;
     this.headers = new Headers(init.headers);
     if (typeof body === "string") {
-      this.body = utf8(body);
+      this.body = encodeUtf8(body);
       if (!this.headers.has("content-type")) this.headers.set("Content-Type", "text/plain; charset=utf-8");
     } else {
       this.body = body;
@@ -89,7 +90,7 @@ export class Response {
    * ```
    */
   static json(value: unknown, init: ResponseInit = {}): Response {
-    const r = new Response(utf8(JSON.stringify(value)), init);
+    const r = new Response(encodeUtf8(JSON.stringify(value)), init);
     if (!r.headers.has("content-type")) r.headers.set("Content-Type", "application/json");
     return r;
   }

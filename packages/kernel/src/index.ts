@@ -1,7 +1,9 @@
 // Public entry of @toro/kernel: the typed face of the hardware (interface, in-image implementation,
-// fake for tests) and the shared error base. Re-exports only: no side effects, and nothing from the
-// runtime globals (that is the "./runtime" entry, which the linker bundles separately).
+// fake for tests), the shared error base and the pure UTF-8 encoder behind TextEncoder (for units that
+// must not use runtime globals). Re-exports only: no side effects, and none of the runtime globals
+// themselves (that is the "./runtime" entry, which the linker bundles separately).
 export { ToroError } from "./errors.js";
+export { encodeUtf8 } from "./runtime/utf8.js";
 export {
   bootCommandLine,
   exit,

@@ -1,6 +1,7 @@
 import { createDriverRegistry, discoverDevices, type BlockDevice } from "@toro/devices";
 import { ToroError } from "@toro/kernel";
-import { createFakeVirtioRig, type DeviceChain, type FakeVirtioDevice } from "@toro/virtio/testing";
+import { VirtioFeature } from "@toro/virtio";
+import { createFakeVirtioRig, settleMicrotasks, type DeviceChain, type FakeVirtioDevice } from "@toro/virtio/testing";
 import { describe, expect, it } from "vitest";
 import { virtioBlk, virtioBlkDriver } from "./virtio-blk.js";
 
@@ -8,8 +9,6 @@ const F_SIZE_MAX = 1n << 1n;
 const F_RO = 1n << 5n;
 const F_BLK_SIZE = 1n << 6n;
 const F_FLUSH = 1n << 9n;
-const EVENT_IDX = 1n << 29n;
-const INDIRECT = 1n << 28n;
 
 interface DiskModel {
   storage: Uint8Array;
@@ -52,7 +51,7 @@ function rig(transport: "mmio" | "pci", opts: { features?: bigint; sectors?: num
   v.setUint32(20, opts.blkSize ?? 512, true);
   const r = createFakeVirtioRig(transport, {
     deviceType: 2,
-    features: opts.features ?? F_FLUSH | EVENT_IDX | INDIRECT,
+    features: opts.features ?? F_FLUSH | VirtioFeature.RING_EVENT_IDX | VirtioFeature.RING_INDIRECT_DESC,
     config,
     queueMaxSizes: [opts.queue ?? 16],
     onNotify: (index, dev) => {
@@ -97,7 +96,7 @@ describe.each(["mmio", "pci"] as const)("virtio-blk over virtio-%s", (transport)
       const batch = model.held.splice(0).reverse();
       model.held = [];
       for (const chain of batch) serve(device, model, chain);
-      for (let i = 0; i < 50; i++) await Promise.resolve();
+      await settleMicrotasks();
     }
     const results = await Promise.all(reads);
     results.forEach((b, i) => expect(b).toEqual(model.storage.subarray(i * 3 * 512, i * 3 * 512 + 512)));

@@ -5,7 +5,15 @@
 // and the kernel's face; never @toro/fs or @toro/net.
 import { ToroError, type DeviceHardware, type DmaAllocator, type DmaBuffer } from "@toro/kernel";
 import type { BlockDevice, BlockDeviceInfo, DeviceDriver, FoundDevice } from "@toro/devices";
-import { openTransport, openVirtioDevice, type SplitVirtqueue, type VirtioDevice, type VirtioTransport } from "@toro/virtio";
+import {
+  startVirtioDriver,
+  startVirtioDriverOn,
+  virtioDriverEntry,
+  type SplitVirtqueue,
+  type VirtioDevice,
+  type VirtioDriverSpec,
+  type VirtioTransport,
+} from "@toro/virtio";
 
 // virtio 1.2 §5.2.3 feature bits.
 const F_SIZE_MAX = 1n << 1n;
@@ -272,6 +280,18 @@ export class VirtioBlk implements BlockDevice {
   }
 }
 
+const VIRTIO_BLK: VirtioDriverSpec<VirtioBlk, VirtioBlkOptions> = {
+  name: "virtio-blk",
+  kind: "block",
+  deviceType: 2,
+  description: "a block device",
+  transitionalDeviceId: 0x1001,
+  wantedFeatures: F_SIZE_MAX | F_SEG_MAX | F_RO | F_BLK_SIZE | F_FLUSH,
+  queues: 1,
+  defaultMaxQueueSize: 128,
+  create: (dev, options) => new VirtioBlk(dev, options),
+};
+
 /**
  * Brings up a virtio-blk device over a transport.
  *
@@ -284,18 +304,8 @@ export class VirtioBlk implements BlockDevice {
  * const disk = await createVirtioBlk(virtioMmioTransport(hw, mmioDevice), { dma });
  * ```
  */
-export async function createVirtioBlk(transport: VirtioTransport, options: VirtioBlkOptions): Promise<VirtioBlk> {
-  if (transport.deviceType !== 2) throw new ToroError("ENODEV", `virtio device type ${transport.deviceType} is not a block device`);
-  let disk: VirtioBlk | undefined;
-  const dev = openVirtioDevice(transport, {
-    dma: options.dma,
-    wantedFeatures: F_SIZE_MAX | F_SEG_MAX | F_RO | F_BLK_SIZE | F_FLUSH,
-    queues: 1,
-    maxQueueSize: options.maxQueueSize ?? 128,
-    onInterrupt: (cause) => disk?.service(cause.config),
-  });
-  disk = new VirtioBlk(dev, options);
-  return disk;
+export function createVirtioBlk(transport: VirtioTransport, options: VirtioBlkOptions): Promise<VirtioBlk> {
+  return startVirtioDriver(VIRTIO_BLK, transport, options);
 }
 
 /**
@@ -312,7 +322,7 @@ export async function createVirtioBlk(transport: VirtioTransport, options: Virti
  * ```
  */
 export function virtioBlk(hw: DeviceHardware, device: FoundDevice, options: VirtioBlkOptions): Promise<VirtioBlk> {
-  return createVirtioBlk(openTransport(hw, device), options);
+  return startVirtioDriverOn(VIRTIO_BLK, hw, device, options);
 }
 
 /**
@@ -328,13 +338,5 @@ export function virtioBlk(hw: DeviceHardware, device: FoundDevice, options: Virt
  * ```
  */
 export function virtioBlkDriver(hw: DeviceHardware, options: VirtioBlkOptions): DeviceDriver<BlockDevice> {
-  return {
-    name: "virtio-blk",
-    kind: "block",
-    ids: [
-      { vendorId: 0x1af4, deviceId: 0x1042 },
-      { vendorId: 0x1af4, deviceId: 0x1001 },
-    ],
-    create: (device) => virtioBlk(hw, device, options),
-  };
+  return virtioDriverEntry(VIRTIO_BLK, hw, options);
 }

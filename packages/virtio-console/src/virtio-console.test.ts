@@ -1,12 +1,10 @@
-import { createFakeVirtioRig, type DeviceChain } from "@toro/virtio/testing";
+import { VirtioFeature } from "@toro/virtio";
+import { createFakeVirtioRig, settleMicrotasks as flush, type DeviceChain } from "@toro/virtio/testing";
 import { describe, expect, it } from "vitest";
 import { virtioConsole } from "./virtio-console.js";
 
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const text = (b: Uint8Array) => String.fromCharCode(...b);
-const flush = async () => {
-  for (let i = 0; i < 50; i++) await Promise.resolve();
-};
 
 function rig(transport: "mmio" | "pci") {
   const output: number[] = [];
@@ -14,7 +12,7 @@ function rig(transport: "mmio" | "pci") {
   let hold = false;
   const r = createFakeVirtioRig(transport, {
     deviceType: 3,
-    features: 1n << 29n,
+    features: VirtioFeature.RING_EVENT_IDX,
     config: new Uint8Array(12),
     queueMaxSizes: [4, 4],
     onNotify: (index, dev) => {

@@ -4,7 +4,15 @@
 // kernel's face.
 import { ToroError, type DeviceHardware, type DmaAllocator, type DmaBuffer } from "@toro/kernel";
 import type { CharDevice, DeviceDriver, FoundDevice } from "@toro/devices";
-import { openTransport, openVirtioDevice, type SplitVirtqueue, type VirtioDevice, type VirtioTransport } from "@toro/virtio";
+import {
+  startVirtioDriver,
+  startVirtioDriverOn,
+  virtioDriverEntry,
+  type SplitVirtqueue,
+  type VirtioDevice,
+  type VirtioDriverSpec,
+  type VirtioTransport,
+} from "@toro/virtio";
 
 const RX = 0;
 const TX = 1;
@@ -190,6 +198,18 @@ export class VirtioConsole implements CharDevice {
   }
 }
 
+const VIRTIO_CONSOLE: VirtioDriverSpec<VirtioConsole, VirtioConsoleOptions> = {
+  name: "virtio-console",
+  kind: "char",
+  deviceType: 3,
+  description: "a console",
+  transitionalDeviceId: 0x1003,
+  wantedFeatures: 0n,
+  queues: 2,
+  defaultMaxQueueSize: 64,
+  create: (dev, options) => new VirtioConsole(dev, options),
+};
+
 /**
  * Brings up a virtio console over a transport (port 0 only).
  *
@@ -202,18 +222,8 @@ export class VirtioConsole implements CharDevice {
  * const port = await createVirtioConsole(transport, { dma });
  * ```
  */
-export async function createVirtioConsole(transport: VirtioTransport, options: VirtioConsoleOptions): Promise<VirtioConsole> {
-  if (transport.deviceType !== 3) throw new ToroError("ENODEV", `virtio device type ${transport.deviceType} is not a console`);
-  let port: VirtioConsole | undefined;
-  const dev = openVirtioDevice(transport, {
-    dma: options.dma,
-    wantedFeatures: 0n,
-    queues: 2,
-    maxQueueSize: options.maxQueueSize ?? 64,
-    onInterrupt: (cause) => port?.service(cause.config),
-  });
-  port = new VirtioConsole(dev, options);
-  return port;
+export function createVirtioConsole(transport: VirtioTransport, options: VirtioConsoleOptions): Promise<VirtioConsole> {
+  return startVirtioDriver(VIRTIO_CONSOLE, transport, options);
 }
 
 /**
@@ -229,7 +239,7 @@ export async function createVirtioConsole(transport: VirtioTransport, options: V
  * ```
  */
 export function virtioConsole(hw: DeviceHardware, device: FoundDevice, options: VirtioConsoleOptions): Promise<VirtioConsole> {
-  return createVirtioConsole(openTransport(hw, device), options);
+  return startVirtioDriverOn(VIRTIO_CONSOLE, hw, device, options);
 }
 
 /**
@@ -244,13 +254,5 @@ export function virtioConsole(hw: DeviceHardware, device: FoundDevice, options: 
  * ```
  */
 export function virtioConsoleDriver(hw: DeviceHardware, options: VirtioConsoleOptions): DeviceDriver<CharDevice> {
-  return {
-    name: "virtio-console",
-    kind: "char",
-    ids: [
-      { vendorId: 0x1af4, deviceId: 0x1043 },
-      { vendorId: 0x1af4, deviceId: 0x1003 },
-    ],
-    create: (device) => virtioConsole(hw, device, options),
-  };
+  return virtioDriverEntry(VIRTIO_CONSOLE, hw, options);
 }

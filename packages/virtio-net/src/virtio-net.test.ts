@@ -1,5 +1,6 @@
 import { createDriverRegistry, discoverDevices, type NetDevice } from "@toro/devices";
-import { createFakeVirtioRig, type DeviceChain } from "@toro/virtio/testing";
+import { VirtioFeature } from "@toro/virtio";
+import { createFakeVirtioRig, settleMicrotasks as flush, type DeviceChain } from "@toro/virtio/testing";
 import { describe, expect, it } from "vitest";
 import { finishChecksum, virtioNet, virtioNetDriver } from "./virtio-net.js";
 
@@ -8,14 +9,8 @@ const F_GUEST_CSUM = 1n << 1n;
 const F_MTU = 1n << 3n;
 const F_MAC = 1n << 5n;
 const F_STATUS = 1n << 16n;
-const EVENT_IDX = 1n << 29n;
 
-// Lets every queued microtask (interrupt handlers, promise reactions) run.
-const flush = async () => {
-  for (let i = 0; i < 50; i++) await Promise.resolve();
-};
-
-function rig(transport: "mmio" | "pci", features = F_MAC | F_STATUS | F_MTU | F_CSUM | F_GUEST_CSUM | EVENT_IDX, queue = 16) {
+function rig(transport: "mmio" | "pci", features = F_MAC | F_STATUS | F_MTU | F_CSUM | F_GUEST_CSUM | VirtioFeature.RING_EVENT_IDX, queue = 16) {
   const config = new Uint8Array(12);
   config.set([0x52, 0x54, 0x00, 0xab, 0xcd, 0xef], 0);
   new DataView(config.buffer).setUint16(6, 1, true);

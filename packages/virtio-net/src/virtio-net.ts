@@ -5,7 +5,15 @@
 // face; never @toro/net.
 import { ToroError, type DeviceHardware, type DmaAllocator, type DmaBuffer } from "@toro/kernel";
 import type { DeviceDriver, FoundDevice, NetDevice, NetDeviceCapabilities, NetFrameOptions } from "@toro/devices";
-import { openTransport, openVirtioDevice, type SplitVirtqueue, type VirtioDevice, type VirtioTransport } from "@toro/virtio";
+import {
+  startVirtioDriver,
+  startVirtioDriverOn,
+  virtioDriverEntry,
+  type SplitVirtqueue,
+  type VirtioDevice,
+  type VirtioDriverSpec,
+  type VirtioTransport,
+} from "@toro/virtio";
 
 // virtio 1.2 §5.1.3 feature bits.
 const F_CSUM = 1n << 0n;
@@ -292,6 +300,18 @@ export function finishChecksum(frame: Uint8Array, start: number, offset: number)
   return true;
 }
 
+const VIRTIO_NET: VirtioDriverSpec<VirtioNet, VirtioNetOptions> = {
+  name: "virtio-net",
+  kind: "net",
+  deviceType: 1,
+  description: "a network device",
+  transitionalDeviceId: 0x1000,
+  wantedFeatures: F_CSUM | F_GUEST_CSUM | F_MTU | F_MAC | F_STATUS,
+  queues: 2,
+  defaultMaxQueueSize: 128,
+  create: (dev, options) => new VirtioNet(dev, options),
+};
+
 /**
  * Brings up a virtio-net device over a transport.
  *
@@ -304,18 +324,8 @@ export function finishChecksum(frame: Uint8Array, start: number, offset: number)
  * const nic = await createVirtioNet(transport, { dma });
  * ```
  */
-export async function createVirtioNet(transport: VirtioTransport, options: VirtioNetOptions): Promise<VirtioNet> {
-  if (transport.deviceType !== 1) throw new ToroError("ENODEV", `virtio device type ${transport.deviceType} is not a network device`);
-  let nic: VirtioNet | undefined;
-  const dev = openVirtioDevice(transport, {
-    dma: options.dma,
-    wantedFeatures: F_CSUM | F_GUEST_CSUM | F_MTU | F_MAC | F_STATUS,
-    queues: 2,
-    maxQueueSize: options.maxQueueSize ?? 128,
-    onInterrupt: (cause) => nic?.service(cause.config),
-  });
-  nic = new VirtioNet(dev, options);
-  return nic;
+export function createVirtioNet(transport: VirtioTransport, options: VirtioNetOptions): Promise<VirtioNet> {
+  return startVirtioDriver(VIRTIO_NET, transport, options);
 }
 
 /**
@@ -331,7 +341,7 @@ export async function createVirtioNet(transport: VirtioTransport, options: Virti
  * ```
  */
 export function virtioNet(hw: DeviceHardware, device: FoundDevice, options: VirtioNetOptions): Promise<VirtioNet> {
-  return createVirtioNet(openTransport(hw, device), options);
+  return startVirtioDriverOn(VIRTIO_NET, hw, device, options);
 }
 
 /**
@@ -346,13 +356,5 @@ export function virtioNet(hw: DeviceHardware, device: FoundDevice, options: Virt
  * ```
  */
 export function virtioNetDriver(hw: DeviceHardware, options: VirtioNetOptions): DeviceDriver<NetDevice> {
-  return {
-    name: "virtio-net",
-    kind: "net",
-    ids: [
-      { vendorId: 0x1af4, deviceId: 0x1041 },
-      { vendorId: 0x1af4, deviceId: 0x1000 },
-    ],
-    create: (device) => virtioNet(hw, device, options),
-  };
+  return virtioDriverEntry(VIRTIO_NET, hw, options);
 }

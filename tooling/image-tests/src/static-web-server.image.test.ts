@@ -9,22 +9,11 @@ import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pattern } from "../../../packages/fs/src/test-support/fat-tools.js";
 import { boot, link, repoRoot } from "./boot.js";
 
 const env = { ...process.env, MTOOLS_SKIP_CHECK: "1", LC_ALL: "C.UTF-8" };
 const dir = mkdtempSync(join(tmpdir(), "toro-sws-image-"));
-
-function pattern(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 const text = (s: string) => new TextEncoder().encode(s);
 const files: Record<string, Uint8Array> = {

@@ -1,12 +1,14 @@
 // VFS handle layer (@toro/fs/vfs): `FileHandle`, shaped like Node's `fs/promises` FileHandle, over a
 // filesystem's positional `OpenFile`: it keeps the file position, enforces the open mode (EBADF for
 // reads on write-only handles and the reverse), and makes append-mode writes land at the end.
-// Imports VFS values and the contract types; never a filesystem implementation.
+// Imports VFS values, the contract types and the kernel's UTF-8 encoder; never a filesystem
+// implementation.
+import { encodeUtf8 } from "@toro/kernel";
 import { fsError } from "../errors.js";
 import type { ParsedFlags } from "./open-flags.js";
 import { Stats } from "./stats.js";
 import type { OpenFile } from "./types.js";
-import { utf8Decode, utf8Encode } from "./utf8.js";
+import { utf8Decode } from "./utf8.js";
 
 /** Result of {@link FileHandle.read}. */
 export interface ReadResult {
@@ -107,7 +109,7 @@ export class FileHandle {
   async write(data: Uint8Array | string, offset = 0, length?: number, position: number | null = null): Promise<WriteResult> {
     const file = this.open();
     if (!this.flags.write) throw fsError("EBADF", "handle is not open for writing");
-    const bytes = typeof data === "string" ? utf8Encode(data) : data;
+    const bytes = typeof data === "string" ? encodeUtf8(data) : data;
     const n = length ?? bytes.length - offset;
     if (offset < 0 || n < 0 || offset + n > bytes.length) throw fsError("EINVAL", "offset/length outside the data");
     // POSIX O_APPEND: every write goes to the current end, whatever the position says.

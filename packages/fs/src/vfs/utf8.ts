@@ -1,26 +1,6 @@
-// VFS text layer (@toro/fs/vfs): UTF-8 encoding for string contents of readFile/writeFile. Written
-// here rather than using TextEncoder so the package needs no runtime globals. Pure; imports nothing.
-
-/** Encodes a string as UTF-8 (lone surrogates become U+FFFD, as in TextEncoder). */
-export function utf8Encode(s: string): Uint8Array {
-  const out: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    let c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        i++;
-      }
-    }
-    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-  }
-  return Uint8Array.from(out);
-}
+// VFS text layer (@toro/fs/vfs): UTF-8 decoding for string contents of readFile (encoding is
+// @toro/kernel's `encodeUtf8`). Written here rather than using TextDecoder so the package needs no
+// runtime globals. Pure; imports nothing.
 
 /** Decodes UTF-8; malformed sequences become U+FFFD (as TextDecoder without `fatal`). */
 export function utf8Decode(b: Uint8Array): string {

@@ -68,7 +68,17 @@ export function encodeUtf8Into(s: string, dest: Uint8Array): { read: number; wri
   return { read: i, written: w };
 }
 
-/** Encodes `s` as UTF-8 (lone surrogates become U+FFFD). */
+/**
+ * Encodes a string as UTF-8, as `TextEncoder` does (lone surrogates become U+FFFD), for units that
+ * must not depend on the runtime's globals (the public `@toro/kernel` export).
+ *
+ * @param s - the text
+ * @returns its UTF-8 bytes, in a new array of exactly their length
+ * @example
+ * ```ts
+ * encodeUtf8("é☃"); // Uint8Array(5) [ 195, 169, 226, 152, 131 ]
+ * ```
+ */
 export function encodeUtf8(s: string): Uint8Array {
   const out = new Uint8Array(utf8Length(s));
   encodeUtf8Into(s, out);

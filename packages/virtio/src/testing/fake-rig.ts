@@ -49,3 +49,19 @@ export function createFakeVirtioRig(transport: "mmio" | "pci", options: FakeVirt
   if (found === undefined) throw new Error("the fake virtio device was not discovered");
   return { machine, dma, device, found };
 }
+
+/**
+ * Lets queued microtasks run — the fake machine's interrupts and the promise reactions they cause —
+ * without leaving the microtask queue (no timers, so fake clocks are untouched).
+ *
+ * @param rounds - how many promise jobs to wait through; default 50
+ * @returns resolves after `rounds` jobs
+ * @example
+ * ```ts
+ * rig.device.interruptQueue();
+ * await settleMicrotasks();
+ * ```
+ */
+export async function settleMicrotasks(rounds = 50): Promise<void> {
+  for (let i = 0; i < rounds; i++) await Promise.resolve();
+}

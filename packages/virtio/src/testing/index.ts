@@ -5,4 +5,4 @@ export { DeviceQueue, type DeviceChain, type PhysicalMemory } from "./device-que
 export { FakeVirtioDevice, type FakeQueueState, type FakeVirtioDeviceOptions } from "./fake-virtio-device.js";
 export { attachVirtioMmio, type FakeMmioPlacement } from "./fake-mmio.js";
 export { attachVirtioPci, createFakePciBus, type FakePciBus, type FakePciFunction, type FakePciPlacement } from "./fake-pci.js";
-export { createFakeVirtioRig, type FakeVirtioRig } from "./fake-rig.js";
+export { createFakeVirtioRig, settleMicrotasks, type FakeVirtioRig } from "./fake-rig.js";
