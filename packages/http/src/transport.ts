@@ -64,6 +64,8 @@ export interface SocketLike {
   pause?(): unknown;
   /** Resumes data events. */
   resume?(): unknown;
+  /** Turns Nagle's algorithm off (`true`) or on. */
+  setNoDelay?(noDelay?: boolean): unknown;
 }
 
 /** The part of a Node-`net`-shaped server {@link fromServer} uses. @toro/net's `Server` and Node's `net.Server` both fit. */
@@ -99,6 +101,9 @@ export function fromSocket(socket: SocketLike): ByteStream {
     failure ??= e;
     for (const w of waiters.splice(0)) w.reject(failure);
   };
+  // Like Node's http.Server (noDelay defaults to true): a response head and a small body leave as
+  // separate writes, and with Nagle on, the body would wait for the client's delayed ACK (~40 ms).
+  socket.setNoDelay?.(true);
   socket.on("drain", () => {
     for (const w of waiters.splice(0)) w.resolve();
   });

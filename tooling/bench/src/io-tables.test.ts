@@ -1,6 +1,6 @@
 // Unit tests of the I/O table models (blk, fs, http) and their same-run ratios; fixed samples only.
 import { describe, expect, it } from "vitest";
-import { blkTable, fsTable, httpTable } from "./io-tables.js";
+import { blkTable, fsTable, httpNetwork, httpTable } from "./io-tables.js";
 import { wrkArgs } from "./net-load.js";
 import { allTables } from "./report-tables.js";
 import type { BenchResults, MicroRun } from "./results.js";
@@ -69,22 +69,67 @@ describe("fsTable", () => {
 describe("httpTable", () => {
   it("pairs each Toro row with Node on the host and lists what was not measured", () => {
     const t = httpTable(withIo())!;
-    expect(t.rows.map((row) => [row[0], row[1], row[7]])).toEqual([
-      ["HTTP hello (small body)", "toro-hello", "×0.050"],
-      ["HTTP hello (small body)", "node-hello", ""],
-      ["HTTP static file, 1 MiB", "toro-static", "×0.0040"],
-      ["HTTP static file, 1 MiB", "node-static", ""],
+    expect(t.rows.map((row) => [row[0], row[1], row[2], row[8]])).toEqual([
+      ["HTTP hello (small body)", "node-hello", "loopback", ""],
+      ["HTTP hello (small body)", "toro-hello", "slirp", "×0.050"],
+      ["HTTP static file, 1 MiB", "node-static", "loopback", ""],
+      ["HTTP static file, 1 MiB", "toro-static", "slirp", "×0.0040"],
     ]);
-    expect(t.rows[1]![6]).toBe("2");
-    expect(t.rows[2]![4]).toBe("4.20");
+    expect(t.rows[1]![3]).toBe("KVM (PVM)");
+    expect(t.rows[0]![7]).toBe("2");
+    expect(t.rows[3]![5]).toBe("4.20");
     expect(t.notes.join("\n")).toContain("slirp");
     expect(t.notes.join("\n")).toContain("not available yet: apps/echo does not exist");
+  });
+  it("orders Node (loopback), tap, slirp per workload, with ratios to Node and tap ÷ slirp", () => {
+    const r = withIo();
+    r.http = {
+      method: "m",
+      skipped: [],
+      runs: [
+        run("toro-echo-slirp", "kvm", { "tcp.echo.mb_s": [5] }, { network: "slirp" }),
+        run("toro-echo-tap", "kvm", { "tcp.echo.mb_s": [40, 30, 50] }, { network: "tap" }),
+        run("node-echo", "host", { "tcp.echo.mb_s": [400] }, { network: "loopback" }),
+        run("toro-hello-tap", "kvm", { "http.hello.req_s": [3000] }, { network: "tap" }),
+        run("node-hello", "host", { "http.hello.req_s": [30_000] }),
+        run("toro-hello-slirp", "kvm", { "http.hello.req_s": [1000] }),
+      ],
+    };
+    const t = httpTable(r)!;
+    expect(t.headers.slice(-2)).toEqual(["÷ Node (loopback)", "tap ÷ slirp"]);
+    expect(t.rows.map((row) => [row[1], row[2], row[3], row[8], row[9]])).toEqual([
+      ["node-hello", "loopback", "host (no VM)", "", ""],
+      ["toro-hello-tap", "tap", "KVM (PVM)", "×0.10", "×3.00"],
+      ["toro-hello-slirp", "slirp", "KVM (PVM)", "×0.033", ""],
+      ["node-echo", "loopback", "host (no VM)", "", ""],
+      ["toro-echo-tap", "tap", "KVM (PVM)", "×0.10", "×8.00"],
+      ["toro-echo-slirp", "slirp", "KVM (PVM)", "×0.013", ""],
+    ]);
+    expect(t.rows[4]![5]).toBe("40.0 [30.0–50.0]");
+  });
+  it("shows a \"not available yet\" tap row per workload when the tap path was skipped", () => {
+    const r = withIo();
+    r.http!.skipped.push({ id: "http-tap", label: "Toro guests on a tap in a network namespace", reason: "not available yet: no /dev/net/tun" });
+    const t = httpTable(r)!;
+    expect(t.rows.filter((row) => row[4] === "not available yet").map((row) => [row[0], row[2]])).toEqual([
+      ["HTTP hello (small body)", "tap"],
+      ["HTTP static file, 1 MiB", "tap"],
+    ]);
+    expect(t.notes.join("\n")).toContain("not available yet: no /dev/net/tun");
   });
   it("is absent when the case did not run, and part of allTables when it did", () => {
     const none = sampleResults();
     delete none.http;
     expect(httpTable(none)).toBeNull();
     expect(allTables(withIo()).map((t) => t.title.split(" ")[0])).toEqual(expect.arrayContaining(["HTTP", "virtio-blk", "FAT32"]));
+  });
+});
+
+describe("httpNetwork", () => {
+  it("falls back to loopback for the host and slirp for a VM in older results", () => {
+    expect(httpNetwork(run("a", "host", {}))).toBe("loopback");
+    expect(httpNetwork(run("b", "kvm", {}))).toBe("slirp");
+    expect(httpNetwork(run("c", "kvm", {}, { network: "tap" }))).toBe("tap");
   });
 });
 

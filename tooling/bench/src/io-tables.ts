@@ -89,41 +89,57 @@ const HTTP_LOADS: { name: string; label: string }[] = [
   { name: "echo", label: "TCP echo, bulk" },
 ];
 
-/** The HTTP/TCP table: per workload, the Toro service and Node.js on the host, and their ratio. */
+/** How a run's client reached its server; results from before the tap path were slirp (VM) or loopback. */
+export function httpNetwork(r: MicroRun): NonNullable<MicroRun["network"]> {
+  return r.network ?? (r.runsOn === "host" ? "loopback" : "slirp");
+}
+
+const NETWORK_ORDER: Record<NonNullable<MicroRun["network"]>, number> = { loopback: 0, tap: 1, slirp: 2 };
+
+/**
+ * The HTTP/TCP table: per workload, Node.js on the host over loopback, the Toro service on a tap and
+ * through slirp, each Toro row divided by Node's median, and the tap row by the slirp row's.
+ */
 export function httpTable(results: BenchResults): TableModel | null {
   const c = results.http;
   if (c === undefined) return null;
   const kvmKind = results.machine.kvmKind;
+  const tapMissing = c.skipped.find((s) => s.id === "http-tap");
   const rows: string[][] = [];
   for (const load of HTTP_LOADS) {
     const isEcho = load.name === "echo";
     const main = isEcho ? `tcp.echo.mb_s` : `http.${load.name}.req_s`;
-    const having = c.runs.filter((r) => r.metrics[main] !== undefined);
+    const having = c.runs.filter((r) => r.metrics[main] !== undefined).sort((a, b) => NETWORK_ORDER[httpNetwork(a)] - NETWORK_ORDER[httpNetwork(b)]);
     if (having.length === 0) continue;
-    const node = having.find((r) => r.runsOn === "host");
+    const node = having.find((r) => httpNetwork(r) === "loopback");
+    const slirp = having.find((r) => httpNetwork(r) === "slirp");
     for (const r of having) {
       const errors = r.metrics[`http.${load.name}.errors`];
+      const net = httpNetwork(r);
       rows.push([
         load.label,
         r.label,
+        net,
         runsOnLabel(r.runsOn, kvmKind),
         isEcho ? "—" : metricSpread(r, main),
         isEcho ? metricSpread(r, main) : metricSpread(r, `http.${load.name}.mb_s`),
         isEcho ? "—" : metricSpread(r, `http.${load.name}.latency_ms`),
         errors === undefined ? "—" : formatFigure(errors.samples.reduce((a, b) => a + b, 0)).replace(/\.0+$/, ""),
         r === node ? "" : formatRatio(ratio(metricMedian(r, main), metricMedian(node, main))),
+        net === "tap" ? formatRatio(ratio(metricMedian(r, main), metricMedian(slirp, main))) : "",
       ]);
+      if (net === "loopback" && tapMissing !== undefined) rows.push([load.label, "Toro on a tap", "tap", "", "not available yet", "", "", "", "", ""]);
     }
   }
   return {
-    title: "HTTP and TCP throughput: Toro services beside Node.js on the host (median [min–max])",
-    headers: ["workload", "server", "runs on", "req/s", "MB/s", "mean latency (ms)", "errors", "÷ Node on host"],
-    align: ["l", "l", "l", "r", "r", "r", "r", "r"],
+    title: "HTTP and TCP throughput: Node.js on the host (loopback) vs Toro on a tap vs Toro through slirp (median [min–max])",
+    headers: ["workload", "server", "path", "runs on", "req/s", "MB/s", "mean latency (ms)", "errors", "÷ Node (loopback)", "tap ÷ slirp"],
+    align: ["l", "l", "l", "l", "r", "r", "r", "r", "r", "r"],
     rows,
     notes: [
       `Method: ${c.method}. MB/s counts response bodies (req/s × file size) or echoed payload, in 10^6 bytes.`,
-      "Path: the Toro guests are reached through QEMU user networking (slirp) — a host port forward on 127.0.0.1 into QEMU's own TCP/IP stack, which then talks to the guest over virtio-net; Node is reached directly over loopback. Not the same path: slirp's copying and its single-threaded event loop are part of the Toro figures (a tap device in a network namespace would remove them).",
-      "wrk, the Node servers, the echo client and QEMU share this 2-core host; \"÷ Node on host\" divides the Toro row's median by Node's from the same run (req/s, or MB/s for echo). errors = non-2xx responses + socket errors over all timed wrk runs.",
+      "Paths: loopback = Node on the host, reached over 127.0.0.1. tap = the guest's virtio-net on a tap device in a network namespace the bench creates and deletes; wrk and the echo client run inside that namespace, so Linux's TCP/IP stack talks to the guest's directly (QEMU copies frames between the tap and the virtio rings in its main loop; no vhost-net). slirp = QEMU user networking: a host port forward on 127.0.0.1 into QEMU's own TCP/IP stack, which then talks to the guest; its copying and single-threaded event loop are part of those figures.",
+      "wrk, the Node servers, the echo client and QEMU share this 2-core host. \"÷ Node (loopback)\" divides a Toro row's median by Node's from the same run (req/s, or MB/s for echo); \"tap ÷ slirp\" divides the tap row's median by the slirp row's, same run. errors = non-2xx responses + socket errors over all timed wrk runs.",
       ...skippedNotes(c.skipped),
     ],
   };

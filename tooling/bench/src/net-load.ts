@@ -1,7 +1,9 @@
-// Bench harness (@toro/bench), the edge that loads network servers on the host's loopback: finds a
-// free 127.0.0.1 port, runs `wrk` (through timed-process, so it is always stopped) and parses its
-// summary, and moves a fixed number of bytes through a TCP echo server with a Node `net` client,
-// checking every byte that comes back. Talks to 127.0.0.1 only. Must not import the renderers.
+// Bench harness (@toro/bench), the edge that loads network servers: finds a free 127.0.0.1 port, runs
+// `wrk` (through timed-process, so it is always stopped; optionally wrapped, e.g. in `ip netns exec`
+// for the tap path) and parses its summary, and moves a fixed number of bytes through a TCP echo
+// server with a Node `net` client, checking every byte that comes back. From this process it talks to
+// 127.0.0.1 only; src/net-client.ts reuses echoBulk inside the tap path's namespace. Must not import
+// the renderers.
 import { createServer, connect } from "node:net";
 import { performance } from "node:perf_hooks";
 import { timedRun } from "./timed-process.js";
@@ -32,9 +34,13 @@ export function wrkArgs(url: string, s: WrkSettings): string[] {
   return [`-t${s.threads}`, `-c${s.connections}`, `-d${s.seconds}s`, "--timeout", "10s", url];
 }
 
-/** Runs wrk once; rejects when wrk is missing or prints no summary. */
-export async function runWrk(url: string, s: WrkSettings): Promise<WrkSummary> {
-  const run = await timedRun({ command: "wrk", args: wrkArgs(url, s), match: "\u0000never\u0000", timeoutMs: (s.seconds + 30) * 1000 });
+/** Turns a command line into the one that runs it elsewhere (e.g. inside a network namespace). */
+export type CommandWrap = (command: string, args: string[]) => { command: string; args: string[] };
+
+/** Runs wrk once (through `wrap` when given); rejects when wrk is missing or prints no summary. */
+export async function runWrk(url: string, s: WrkSettings, wrap?: CommandWrap): Promise<WrkSummary> {
+  const { command, args } = wrap === undefined ? { command: "wrk", args: wrkArgs(url, s) } : wrap("wrk", wrkArgs(url, s));
+  const run = await timedRun({ command, args, match: "\u0000never\u0000", timeoutMs: (s.seconds + 30) * 1000 });
   const parsed = parseWrkOutput(run.output);
   if (parsed instanceof Error) throw new Error(`wrk ${url}: ${parsed.message}${run.stderr.trim() === "" ? "" : ` (${run.stderr.trim().slice(0, 200)})`}`);
   return parsed;
@@ -45,14 +51,14 @@ const PERIOD = 251 * 256;
 const PATTERN = Buffer.from(Array.from({ length: PERIOD }, (_, i) => (i * 7 + (i >> 8)) & 0xff));
 
 /**
- * Sends `totalBytes` to an echo server at 127.0.0.1:`port` while reading the echo back, and checks
+ * Sends `totalBytes` to an echo server at `host`:`port` while reading the echo back, and checks
  * every byte returned.
  *
  * @returns seconds from connect to the last byte back, and MB/s (10^6 bytes) of payload echoed
  */
-export function echoBulk(port: number, totalBytes: number, timeoutMs: number): Promise<{ seconds: number; mbPerSecond: number }> {
+export function echoBulk(port: number, totalBytes: number, timeoutMs: number, host = "127.0.0.1"): Promise<{ seconds: number; mbPerSecond: number }> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: "127.0.0.1" });
+    const socket = connect({ port, host });
     socket.setNoDelay(true);
     let sent = 0;
     let received = 0;

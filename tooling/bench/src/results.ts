@@ -119,6 +119,11 @@ export interface MicroRun {
   machine?: "microvm" | "q35";
   /** What else a reader needs about this row (e.g. the tool and its flags). */
   detail?: string;
+  /**
+   * How the http case's client reached the server: host loopback (Node), a tap in a network
+   * namespace, or QEMU user networking's port forward (slirp). Absent in older results: slirp for a VM.
+   */
+  network?: "loopback" | "tap" | "slirp";
 }
 
 /** The runs of one micro-benchmark or I/O case (yield, alloc, cross-core, cores; blk, fs, http). */

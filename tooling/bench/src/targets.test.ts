@@ -23,6 +23,21 @@ describe("toroTarget", () => {
     expect(args.join(" ")).toContain("-m 17M");
     expect(args.slice(-2)).toEqual(["-bios", "/q.rom"]);
   });
+  it("appends extra QEMU arguments after -bios and runs QEMU through a wrapper", () => {
+    const w = toroTarget({
+      id: "w",
+      label: "w",
+      qemu: "qemu",
+      image: "a.img",
+      accel: "kvm",
+      extraArgs: ["-netdev", "tap,id=net0"],
+      wrap: (command, args) => ({ command: "ip", args: ["netns", "exec", "ns", command, ...args] }),
+    }).command();
+    expect(w.command).toBe("ip");
+    expect(w.args.slice(0, 4)).toEqual(["netns", "exec", "ns", "qemu"]);
+    expect(w.args.slice(-2)).toEqual(["-netdev", "tap,id=net0"]);
+    expect(w.args).not.toContain("-bios");
+  });
   it("passes only a guest exit 0 with the line seen", () => {
     expect(t.failure(run({}))).toBeNull();
     expect(t.failure(run({ status: 3 }))).toMatch(/guest exit 1/);

@@ -56,8 +56,14 @@ export function toroTarget(o: {
   disks?: DiskOption[];
   /** Host port forwards on QEMU user networking (run-image's `ports`; adds the virtio-net NIC). */
   ports?: PortForward[];
+  /** More QEMU arguments (run-image's `extraArgs`), e.g. a NIC on a tap. */
+  extraArgs?: string[];
+  /** Runs QEMU through this (e.g. `ip netns exec NS`); the process is still QEMU's. */
+  wrap?: (command: string, args: string[]) => { command: string; args: string[] };
   timeoutMs?: number;
 }): Target {
+  const extraArgs = [...(o.bios === undefined ? [] : ["-bios", o.bios]), ...(o.extraArgs ?? [])];
+  const wrap = o.wrap ?? ((command: string, args: string[]) => ({ command, args }));
   const match = o.match ?? HELLO_LINE;
   return {
     id: o.id,
@@ -66,20 +72,21 @@ export function toroTarget(o: {
     kind: "toro",
     match,
     timeoutMs: o.timeoutMs ?? VM_TIMEOUT_MS[o.accel],
-    command: (memoryMiB) => ({
-      command: o.qemu,
-      args: buildQemuArgs({
-        image: o.image,
-        accel: o.accel,
-        machine: o.machine ?? "microvm",
-        ...(memoryMiB === undefined ? {} : { memoryMiB }),
-        ...(o.cpus === undefined ? {} : { cpus: o.cpus }),
-        ...(o.cmdline === undefined ? {} : { cmdline: o.cmdline }),
-        ...(o.disks === undefined ? {} : { disks: o.disks }),
-        ...(o.ports === undefined ? {} : { ports: o.ports }),
-        ...(o.bios === undefined ? {} : { extraArgs: ["-bios", o.bios] }),
-      }),
-    }),
+    command: (memoryMiB) =>
+      wrap(
+        o.qemu,
+        buildQemuArgs({
+          image: o.image,
+          accel: o.accel,
+          machine: o.machine ?? "microvm",
+          ...(memoryMiB === undefined ? {} : { memoryMiB }),
+          ...(o.cpus === undefined ? {} : { cpus: o.cpus }),
+          ...(o.cmdline === undefined ? {} : { cmdline: o.cmdline }),
+          ...(o.disks === undefined ? {} : { disks: o.disks }),
+          ...(o.ports === undefined ? {} : { ports: o.ports }),
+          ...(extraArgs.length === 0 ? {} : { extraArgs }),
+        }),
+      ),
     failure: (run) => qemuFailure(run, match),
   };
 }
