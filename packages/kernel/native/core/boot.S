@@ -119,7 +119,8 @@ ap_long:
         jmp 3b
 
 /* Identity map of the first 4 GiB with 2 MiB pages, built at assembly time. The top GiB holds the
-   LAPIC, IOAPIC and virtio-mmio windows: map it uncached. Pages are user-accessible for now. */
+   LAPIC, IOAPIC and virtio-mmio windows: map it uncached. Every page is user-accessible except the
+   core's own, [2 MiB, 4 MiB) (linker.ld). */
         .section .data.pagetables, "aw"
         .balign 4096
         .globl boot_pml4
@@ -133,8 +134,10 @@ boot_pdpt:
         .quad boot_pd + 0x3000 + PTE_P + PTE_W + PTE_U
         .fill 508, 8, 0
 boot_pd:
-        .set i, 0
-        .rept 1536
+        .quad (0 << 21) + PTE_P + PTE_W + PTE_U + PTE_PS
+        .quad (1 << 21) + PTE_P + PTE_W + PTE_PS      /* the core's page: supervisor-only */
+        .set i, 2
+        .rept 1534
         .quad (i << 21) + PTE_P + PTE_W + PTE_U + PTE_PS
         .set i, i + 1
         .endr
@@ -142,13 +145,6 @@ boot_pd:
         .quad (i << 21) + PTE_P + PTE_W + PTE_U + PTE_PS + PTE_PWT + PTE_PCD
         .set i, i + 1
         .endr
-
-/* 4 KiB page tables for the first 4 MiB, filled by ring 3 at boot (user/paging.c, at native speed)
-   and switched in by TORO_SYS_SEAL_PAGING: they make the core's pages supervisor-only. */
-        .balign 4096
-        .globl boot_pt
-boot_pt:
-        .fill 1024, 8, 0
 
 /* Boot GDT shared by every core until it loads its own (which adds its TSS). The order of the user
    entries (data, then code) is what SYSRET expects, should a later core use it. */

@@ -38,7 +38,6 @@ int64_t syscall_dispatch(struct trap_frame *f);
 
 /* paging.c */
 int64_t paging_map_device(uint64_t base, uint64_t length);
-int64_t paging_seal(void);
 
 /* irq.c */
 void irq_interrupt(uint64_t vector);

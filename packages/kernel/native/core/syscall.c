@@ -123,7 +123,6 @@ int64_t syscall_dispatch(struct trap_frame *f) {
   case TORO_SYS_SMP_PREPARE: return smp_prepare(a0, (const uint32_t *)a1);
   case TORO_SYS_SMP_START: return smp_start();
   case TORO_SYS_DOORBELL: return smp_doorbell(a0);
-  case TORO_SYS_SEAL_PAGING: return paging_seal();
   case TORO_SYS_IRQ_DONE: return irq_done(a0);
   default:
     kputs("toro: unsupported system call ");

@@ -7,7 +7,6 @@
 #include "runtime.h"
 
 static struct core_js core_js_state[TORO_MAX_CORES];
-int paging_protect_core(void);
 
 struct core_js *this_js(void) { return &core_js_state[toro_this_core()->id]; }
 
@@ -93,7 +92,6 @@ int main(void) {
   js->core = toro_this_core();
   extern void toro_fault_report(uint64_t);
   toro_boot.fault_report = (uint64_t)toro_fault_report; /* user memory: ring 3 may set it */
-  if (!(toro_boot.cmdline && strstr(toro_boot.cmdline, "toro.protect=off")) && paging_protect_core() != 0) toro_puts("toro: warning: could not make the core's pages supervisor-only\n");
   acpi_init();
   int started = 0;
   const char *limit = toro_boot.cmdline ? strstr(toro_boot.cmdline, "toro.cores=") : NULL;
@@ -106,8 +104,8 @@ int main(void) {
   /* A deliberate CPU exception, so tests can check the core's crash report end to end. */
   if (toro_boot.cmdline && strstr(toro_boot.cmdline, "toro.selftest=page-fault")) *(volatile int *)0x7ff000000000ull = 1;
   /* ... and a write from ring 3 into the core's own pages, which must fault (supervisor-only). */
-  extern uint64_t boot_pt[];
-  if (toro_boot.cmdline && strstr(toro_boot.cmdline, "toro.selftest=write-core")) boot_pt[0] = 0;
+  extern uint64_t boot_pml4[];
+  if (toro_boot.cmdline && strstr(toro_boot.cmdline, "toro.selftest=write-core")) boot_pml4[511] = 0;
   payload_run(js);
   loop_run(js);
 }
