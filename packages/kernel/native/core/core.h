@@ -33,6 +33,7 @@ extern uint64_t apic_timer_hz;
 
 /* trap.c */
 void trap_init(void);
+int64_t trap_irq_gate(uint64_t vector);
 void trap_dispatch(struct trap_frame *f);
 int64_t syscall_dispatch(struct trap_frame *f);
 

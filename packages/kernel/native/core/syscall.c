@@ -123,6 +123,7 @@ int64_t syscall_dispatch(struct trap_frame *f) {
   case TORO_SYS_SMP_PREPARE: return smp_prepare(a0, (const uint32_t *)a1);
   case TORO_SYS_SMP_START: return smp_start();
   case TORO_SYS_DOORBELL: return smp_doorbell(a0);
+  case TORO_SYS_IRQ_GATE: return trap_irq_gate(a0);
   case TORO_SYS_IRQ_DONE: return irq_done(a0);
   default:
     kputs("toro: unsupported system call ");

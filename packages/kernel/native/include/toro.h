@@ -19,6 +19,7 @@
 #define TORO_SYS_SMP_PREPARE 0x7007 /* count, apic id array: carve per-core regions; returns cores kept */
 #define TORO_SYS_SMP_START 0x7008 /* start the prepared application processors (asynchronous) */
 #define TORO_SYS_DOORBELL 0x7009  /* core index: send it the doorbell interrupt */
+#define TORO_SYS_IRQ_GATE 0x700a  /* vector: install its interrupt gate (the IDT is shared by all cores) */
 
 #define IRQ_LEVEL (1u << 8)
 #define IRQ_ACTIVE_LOW (1u << 9)

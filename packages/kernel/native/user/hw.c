@@ -121,6 +121,7 @@ static JSValue hw_allocate_vector(JSContext *ctx, JSValueConst this_val, int arg
   for (int v = IRQ_FIRST_VECTOR; v <= IRQ_LAST_VECTOR; v++) {
     if (!used[v]) {
       used[v] = 1;
+      toro_syscall1(TORO_SYS_IRQ_GATE, v);
       return JS_NewInt32(ctx, v);
     }
   }
