@@ -12,7 +12,10 @@ import { describe, expect, it } from "vitest";
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 const kernelElf = fileURLToPath(new URL("../../../packages/kernel/dist/toro-kernel.elf", import.meta.url));
 
-describe.skipIf(!existsSync(kernelElf))("apps/threads in a VM", () => {
+// The kernel is built by `pnpm build` before the tests (README, .ci/run): its absence is a failure.
+if (!existsSync(kernelElf)) throw new Error(`the kernel is not built (${kernelElf}): run \`pnpm build\` first`);
+
+describe("apps/threads in a VM", () => {
   it("prints the expected order and frees all its memory", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "toro-threads-")), "threads.img");
     const { imagePath } = await linkImage({ appDir, out, sourceCondition: true });

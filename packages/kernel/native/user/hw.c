@@ -145,6 +145,7 @@ static JSValue hw_route_ioapic(JSContext *ctx, JSValueConst this_val, int argc, 
   uint32_t config = vector | (JS_ToBool(ctx, argv[2]) ? IRQ_LEVEL : 0) | (JS_ToBool(ctx, argv[3]) ? IRQ_ACTIVE_LOW : 0);
   if (toro_syscall3(TORO_SYS_IOAPIC_ROUTE, (long)address, pin, config) < 0)
     return JS_ThrowRangeError(ctx, "the IOAPIC at 0x%llx refused GSI %u", (unsigned long long)address, gsi);
+  this_js()->irq_level[vector] = (config & IRQ_LEVEL) != 0;
   return JS_UNDEFINED;
 }
 

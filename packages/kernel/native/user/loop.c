@@ -107,7 +107,9 @@ static int dispatch_irqs(struct core_js *js) {
       } else {
         JS_FreeValue(js->ctx, fn);
       }
-      toro_syscall1(TORO_SYS_IRQ_DONE, vector);
+      /* Only a masked level-triggered line needs the core again; MSI and the doorbell do not (a trap
+         per interrupt saved). */
+      if (js->irq_level[vector]) toro_syscall1(TORO_SYS_IRQ_DONE, vector);
     }
   }
   return ran;

@@ -18,6 +18,7 @@ struct core_js {
   JSValue error_handler;   /* (err, kind) => void */
   JSValue irq_handlers[256];
   int irq_handler_count;
+  uint8_t irq_level[256];  /* vectors routed to a level-triggered IOAPIC input: only they need IRQ_DONE */
   int rejection_count;
   JSValue rejected_promises[MAX_PENDING_REJECTIONS];
   JSValue rejection_reasons[MAX_PENDING_REJECTIONS];
